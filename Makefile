@@ -1,0 +1,64 @@
+# Spinal cancer treatment notebooks: every target sets itself up.
+#
+#   make lab        set up .venv and open JupyterLab on notebooks/00_start_here.ipynb
+#   make test       set up .venv (and the test browser) and run the whole suite
+#   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
+#   make lock       re-resolve requirements/constraints.txt after changing a pin
+#
+# Set-up is keyed on a hash of pyproject.toml and the constraints file, so a
+# second run with nothing changed skips the install.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_VERSION := 26.3
+SETUP_HASH := $(shell cat pyproject.toml requirements/constraints.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(SETUP_HASH)
+# pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
+JOBS ?= 2
+
+.PHONY: lab test notebooks lock venv browser clean help
+
+help:
+	@sed -n '3,8p' Makefile
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing pinned dependencies into $(VENV) (first run only)..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+browser: $(STAMP)
+	@bash tools/ensure_browser.sh
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --allow-root notebooks/00_start_here.ipynb
+
+# One pytest run: unit tests, notebook lint, render test, and nbval in strict
+# mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
+# notebook's cells in one worker, which nbval needs.
+test: $(STAMP) browser
+	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		tests notebooks
+
+notebooks: $(STAMP)
+	$(PY) tools/build_notebooks.py $(if $(FORCE),--force) $(NB)
+
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet "pip==$(PIP_VERSION)"
+	.venv-lock/bin/python -m pip install --quiet ".[dev]"
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^spine-cancer-treatment-notebooks' > requirements/constraints.txt
+	rm -rf .venv-lock
+	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,148 @@
+"""The learning path: which notebooks exist, in what order, and how long each takes.
+
+This table drives the navigation links (``tools/build_notebooks.py``), the
+learning-path table in ``00_start_here`` and the README's links.  A lesson
+whose notebook has not been written yet is listed as planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+REPOSITORY = "spine-oncology-nursing/spine-cancer-treatment-notebooks"  
+BRANCH = "main"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    minutes: int
+    summary: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.ipynb"
+
+    @property
+    def exists(self) -> bool:
+        return (NOTEBOOK_DIR / self.filename).exists()
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("00_start_here", "Start here", 15,
+           "What the collection is, who it is for, and how to use it live or as a static page."),
+    Lesson("01_treatment_overview", "Treatment overview", 30,
+           "The five treatment modalities side by side: goals, invasiveness and main side effects."),
+    Lesson("02_surgery", "Surgery", 45,
+           "Resection, decompression and stabilisation; open versus minimally invasive; SINS; post-operative care."),
+    Lesson("03_chemotherapy", "Chemotherapy", 45,
+           "Oral, intravenous and intrathecal routes; why side effects happen; blood counts, ANC and CTCAE grading."),
+    Lesson("04_radiation_therapy", "Radiation therapy", 45,
+           "Conventional, stereotactic and whole-spine radiation; fractionation; side effects by level and over time."),
+    Lesson("05_interventional_radiology", "Interventional radiology", 40,
+           "Image-guided biopsy and ablation; vertebroplasty and kyphoplasty; care before and after."),
+    Lesson("06_targeted_therapy", "Targeted therapy", 40,
+           "Pathway-directed drugs and the anti-angiogenic antibody; blood pressure, protein and wound healing."),
+    Lesson("07_side_effects_and_supportive_care", "Side effects and supportive care", 45,
+           "Side effects across modalities, supportive care, and metastatic spinal cord compression."),
+    Lesson("08_case_studies", "Case studies", 60,
+           "Synthetic cases that follow patients through several treatments and decisions."),
+)
+
+
+def lesson(slug: str) -> Lesson:
+    """The lesson with this slug (``"02_surgery"``)."""
+    for item in LESSONS:
+        if item.slug == slug:
+            return item
+    valid = ", ".join(item.slug for item in LESSONS)
+    raise ValueError(f"unknown lesson {slug!r}; valid lessons: {valid}")
+
+
+def available() -> tuple[Lesson, ...]:
+    """Lessons whose notebook exists, in order."""
+    return tuple(item for item in LESSONS if item.exists)
+
+
+def neighbours(slug: str) -> tuple[Lesson | None, Lesson | None]:
+    """The previous and next existing lessons around ``slug``."""
+    present = available()
+    slugs = [item.slug for item in present]
+    index = slugs.index(lesson(slug).slug)
+    previous = present[index - 1] if index > 0 else None
+    following = present[index + 1] if index + 1 < len(present) else None
+    return previous, following
+
+
+def navigation_markdown(slug: str) -> str:
+    """The navigation line placed at the top and bottom of a notebook."""
+    previous, following = neighbours(slug)
+    parts = []
+    if previous is not None:
+        parts.append(f"[← Previous: {previous.title}]({previous.filename})")
+    if slug != "00_start_here":
+        parts.append("[Contents](00_start_here.ipynb)")
+    if following is not None:
+        parts.append(f"[Next: {following.title} →]({following.filename})")
+    return " | ".join(parts)
+
+
+def learning_path_table():
+    """A table of every lesson: order, title, time, what it covers, status."""
+    import pandas as pd
+
+    rows = [
+        {
+            "Lesson": item.slug[:2],
+            "Title": item.title,
+            "Time (min)": item.minutes,
+            "What it covers": item.summary,
+            "Status": "available" if item.exists else "planned",
+        }
+        for item in LESSONS
+    ]
+    return pd.DataFrame(rows).set_index("Lesson")
+
+
+def binder_url(slug: str) -> str:
+    return (
+        f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}"
+        f"?labpath=notebooks%2F{slug}.ipynb"
+    )
+
+
+def nbviewer_url(slug: str) -> str:
+    return f"https://nbviewer.org/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{slug}.ipynb"
+
+
+def learning_path_view():
+    """The learning-path table, captioned for display."""
+    from helpers.tables import styled
+
+    return styled(learning_path_table().reset_index(), "The learning path: lessons in order")
+
+
+class _Links:
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{item.slug[:2]}</td><td>{item.title}</td>"
+            f'<td><a href="{binder_url(item.slug)}">Open {item.title} live on Binder</a></td>'
+            f'<td><a href="{nbviewer_url(item.slug)}">Read {item.title} on nbviewer</a></td></tr>'
+            for item in available()
+        )
+        return (
+            "<table><caption style='text-align:left;font-weight:bold'>Links to every available notebook</caption>"
+            "<thead><tr><th>Lesson</th><th>Title</th><th>Live (Binder)</th><th>Static (nbviewer)</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{item.slug}: {binder_url(item.slug)} | {nbviewer_url(item.slug)}" for item in available())
+
+
+def links_view() -> _Links:
+    """Binder and nbviewer links for every notebook that exists."""
+    return _Links()

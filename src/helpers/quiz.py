@@ -1,0 +1,135 @@
+"""Knowledge checks that work live and on a static page.
+
+Questions are data: ``data/quizzes/<notebook>.json``, described by
+``data/quizzes/schema.json``.  Each question renders as plain HTML: the
+prompt, the lettered options, and a ``<details>`` element that reveals the
+answer and the explanation.  ``<details>`` needs no kernel and no script, so
+it works identically in JupyterLab, on nbviewer and in a printed handout
+(where the answer is collapsed), and there is never a dead control.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from helpers.errors import DataError
+
+QUIZ_DIR = Path(__file__).resolve().parents[2] / "data" / "quizzes"
+LETTERS = "ABCDEFGHIJ"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    answer: object
+    feedback: str
+    source_ids: str
+    options: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    unit: str = ""
+
+    def correct_letters(self) -> str:
+        answers = self.answer if isinstance(self.answer, list) else [self.answer]
+        return ", ".join(LETTERS[i] for i in answers)
+
+    def answer_text(self) -> str:
+        if self.type == "numeric":
+            spread = f" (±{self.tolerance:g})" if self.tolerance else ""
+            return f"{self.answer:g}{spread} {self.unit}".strip()
+        return self.correct_letters()
+
+
+def _check(question: dict, where: str) -> None:
+    qtype = question["type"]
+    options = question.get("options", [])
+    answer = question["answer"]
+    if qtype == "numeric":
+        if options or not isinstance(answer, (int, float)) or isinstance(answer, bool):
+            raise DataError(f"{where}: a numeric question has a number as answer and no options")
+        return
+    if len(options) < 2:
+        raise DataError(f"{where}: a {qtype} question needs at least two options")
+    answers = answer if isinstance(answer, list) else [answer]
+    if qtype == "single" and isinstance(answer, list):
+        raise DataError(f"{where}: a single-choice question has one answer index, not a list")
+    if qtype == "multiple" and not isinstance(answer, list):
+        raise DataError(f"{where}: a multiple-choice question has a list of answer indices")
+    for index in answers:
+        if not isinstance(index, int) or not 0 <= index < len(options):
+            raise DataError(f"{where}: answer index {index!r} is not one of the options 0..{len(options) - 1}")
+
+
+@cache
+def load_quiz(notebook: str) -> tuple[Question, ...]:
+    """The questions for a notebook, checked against the schema and the sources."""
+    path = QUIZ_DIR / f"{notebook}.json"
+    if not path.exists():
+        available = ", ".join(sorted(p.stem for p in QUIZ_DIR.glob("[0-9]*.json")))
+        raise DataError(f"{path.relative_to(QUIZ_DIR.parents[1])}: no such quiz; available: {available}")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(f"data/quizzes/{path.name}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    import jsonschema
+
+    schema = json.loads((QUIZ_DIR / "schema.json").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(raw), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        place = "/".join(str(p) for p in first.absolute_path) or "top level"
+        raise DataError(f"data/quizzes/{path.name}: {place}: {first.message}")
+    questions = []
+    for number, item in enumerate(raw["questions"], start=1):
+        _check(item, f"data/quizzes/{path.name}: question {number} ({item['id']})")
+        questions.append(Question(**{**item, "options": tuple(item.get("options", ()))}))
+    return tuple(questions)
+
+
+def render_question(number: int, question: Question, cite) -> str:
+    kind = {"single": "Choose one.", "multiple": "Choose all that apply.",
+            "numeric": f"Work it out{' in ' + question.unit if question.unit else ''}."}[question.type]
+    parts = [
+        f'<div class="knowledge-check" style="margin:0 0 1em 0">',
+        f"<p><strong>Question {number}.</strong> {html.escape(question.prompt)} <em>{kind}</em></p>",
+    ]
+    if question.options:
+        parts.append('<ol type="A">')
+        parts.extend(f"<li>{html.escape(option)}</li>" for option in question.options)
+        parts.append("</ol>")
+    sources = "; ".join(cite(question.source_ids))
+    parts.append(
+        "<details><summary>Show the answer</summary>"
+        f"<p><strong>Answer: {html.escape(question.answer_text())}.</strong> {html.escape(question.feedback)}</p>"
+        f'<p style="font-size:90%">Source: {html.escape(sources)}</p></details></div>'
+    )
+    return "\n".join(parts)
+
+
+class KnowledgeCheck:
+    """Displays a notebook's questions; answers stay folded until asked for."""
+
+    def __init__(self, notebook: str) -> None:
+        self.notebook = notebook
+        self.questions = load_quiz(notebook)
+
+    def _repr_html_(self) -> str:
+        from helpers.data import cite
+
+        body = [render_question(i, q, cite) for i, q in enumerate(self.questions, start=1)]
+        intro = ("<p>Answer each question in your head or on paper first, then open "
+                 "<em>Show the answer</em> to check your reasoning.</p>")
+        return intro + "\n".join(body)
+
+    def __repr__(self) -> str:
+        return f"Knowledge check for {self.notebook}: {len(self.questions)} questions"
+
+
+def knowledge_check(notebook: str) -> KnowledgeCheck:
+    """The knowledge check for ``notebook`` (``"01_treatment_overview"``)."""
+    return KnowledgeCheck(notebook)

@@ -1,0 +1,140 @@
+"""The static-page contract, checked the way nbviewer readers see it.
+
+Each notebook is exported with nbconvert's HTML exporter (the engine nbviewer
+uses) and opened in headless Chromium (Debian's package, driven by
+Playwright).  Tests run offline, so the CDN URLs the page asks for are served
+from local copies: plotly.js from the plotly wheel, require.js and MathJax
+from the nbclassic wheel.  Every other outside request is refused.
+
+Contract: every chart drawn; no page error; no widget error or "model not
+found"; no widget drawn (twice or at all: widget state is not stored); no
+form control outside a chart or a knowledge-check answer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DRAW_TIMEOUT_MS = 30_000
+
+pytestmark = pytest.mark.browser
+
+
+def local_assets() -> dict[str, tuple[Path, str]]:
+    """URL prefix → (local file or folder, content type)."""
+    import nbclassic
+    import plotly
+
+    from helpers.plotting import PLOTLY_CDN_URL
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    components = Path(nbclassic.__file__).parent / "static" / "components"
+    return {
+        PLOTLY_CDN_URL: (plotly_js, "application/javascript"),
+        "https://cdnjs.cloudflare.com/ajax/libs/require.js/": (components / "requirejs" / "require.js", "application/javascript"),
+        "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js": (components / "MathJax" / "MathJax.js", "application/javascript"),
+        "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/": (components / "MathJax", ""),
+    }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"headless Chromium not found at {CHROMIUM}: run 'make test' (it installs it) or set CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def serve_offline(page, assets) -> list[str]:
+    refused: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        for prefix, (path, ctype) in assets.items():
+            if url.startswith(prefix):
+                target = path
+                if path.is_dir():
+                    target = path / url[len(prefix):].split("?")[0]
+                if target.is_file():
+                    return route.fulfill(
+                        path=str(target),
+                        content_type=ctype or ("application/javascript" if target.suffix == ".js" else None),
+                        headers={"Access-Control-Allow-Origin": "*"},
+                    )
+        if url.startswith(("file:", "data:", "about:")):
+            return route.continue_()
+        refused.append(url)
+        return route.abort()
+
+    page.route("**/*", handle)
+    return refused
+
+
+def export_html(path: Path, out_dir: Path) -> tuple[Path, int]:
+    nb = nbformat.read(path, as_version=4)
+    charts = sum(
+        "application/vnd.plotly.v1+json" in output.get("data", {})
+        for cell in nb.cells for output in cell.get("outputs", [])
+    )
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    target = out_dir / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target, charts
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_static_page_contract(path, browser, tmp_path):
+    html_file, expected_charts = export_html(path, tmp_path)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    refused = serve_offline(page, local_assets())
+    page.goto(html_file.as_uri(), wait_until="load")
+
+    # Every chart drawn: each plotly div gets its SVG once plotly.js has run.
+    page.wait_for_function(
+        f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {expected_charts}",
+        timeout=DRAW_TIMEOUT_MS,
+    )
+    assert page.locator(".plotly-graph-div").count() == expected_charts
+    drawn = page.evaluate(
+        "Array.from(document.querySelectorAll('.plotly-graph-div')).filter(d => d.querySelector('.main-svg')).length"
+    )
+    assert drawn == expected_charts, f"{path.name}: {drawn} of {expected_charts} charts drawn"
+
+    text = page.inner_text("body")
+    for phrase in ("Error displaying widget", "model not found", "Loading widget", "Traceback"):
+        assert phrase not in text, f"{path.name}: page shows {phrase!r}"
+    assert page.locator(".jupyter-widgets, .widget-area, .jp-OutputArea-output .widget-inline-hbox").count() == 0, (
+        f"{path.name}: a widget is drawn on the static page"
+    )
+    dead_controls = page.evaluate(
+        """Array.from(document.querySelectorAll('input, select, button, textarea'))
+             .filter(el => !el.closest('.plotly-graph-div') && !el.closest('details'))
+             .map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert dead_controls == [], f"{path.name}: controls that do nothing without a kernel: {dead_controls}"
+    assert errors == [], f"{path.name}: page errors: {errors}"
+    unexpected = [u for u in refused if "fonts.googleapis" not in u]
+    assert unexpected == [], f"{path.name}: the page asked for resources we do not serve: {unexpected[:5]}"
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+    page.close()
