@@ -23,15 +23,17 @@ other exception propagates to the kernel.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.core.formatters import format_display_data
+import plotly.graph_objects as go
 
 from helpers.errors import FriendlyError
 
 Render = Callable[..., Any]
+_TAGS = re.compile(r"<[^>]+>")
 
 
 def message_html(text: str, kind: str = "warning") -> str:
@@ -44,16 +46,31 @@ def message_html(text: str, kind: str = "warning") -> str:
     )
 
 
+def display_bundle(item: Any) -> dict:
+    """The output bundle for a figure, table, HTML string or other object.
+
+    Independent of IPython's display machinery, so the same bundle is built
+    in a kernel, in tests and by the explorer callbacks.
+    """
+    if isinstance(item, str):
+        return {"text/html": item, "text/plain": html.unescape(_TAGS.sub(" ", item)).strip()}
+    if isinstance(item, go.Figure):
+        title = item.layout.title.text or "untitled"
+        return {**item._repr_mimebundle_(), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
+    if hasattr(item, "_repr_mimebundle_"):
+        data = item._repr_mimebundle_()
+        data = data[0] if isinstance(data, tuple) else data
+        return {"text/plain": repr(item), **data}
+    if hasattr(item, "_repr_html_"):
+        return {"text/html": item._repr_html_(), "text/plain": repr(item)}
+    return {"text/plain": repr(item)}
+
+
 def _output_items(shown: Any) -> tuple[dict, ...]:
     items = shown if isinstance(shown, (list, tuple)) else [shown]
-    outputs = []
-    for item in items:
-        if isinstance(item, str):
-            data: dict = {"text/html": item, "text/plain": "(see the HTML view)"}
-        else:
-            data, _metadata = format_display_data(item)
-        outputs.append({"output_type": "display_data", "data": data, "metadata": {}})
-    return tuple(outputs)
+    return tuple(
+        {"output_type": "display_data", "data": display_bundle(item), "metadata": {}} for item in items
+    )
 
 
 class Explorer:
@@ -117,8 +134,7 @@ class Explorer:
         self.refresh()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data, _metadata = format_display_data(self.static_face)
-        data = dict(data)
+        data = display_bundle(self.static_face)
         data["text/plain"] = f"{self.title} (interactive when the notebook runs)"
         widget_bundle = self.widget._repr_mimebundle_()
         data["application/vnd.jupyter.widget-view+json"] = widget_bundle[

@@ -1,0 +1,3 @@
+# Test kernels keep no command history (nothing is written into the checkout).
+c = get_config()  # noqa: F821
+c.HistoryManager.enabled = False

@@ -1,0 +1,172 @@
+"""Unit tests of the platform helpers: plotting, explorers, tables, course, quiz."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from helpers import course, plotting, setup
+from helpers.errors import DataError, FriendlyError, InputError
+from helpers.explorer import Explorer, message_html
+from helpers.tables import styled
+
+
+@pytest.fixture(autouse=True)
+def configured():
+    setup()
+
+
+def bar(title="Doses", x_title="Schedule", y_title="Dose (Gy)"):
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title)
+    return fig
+
+
+class TestRenderer:
+    def test_every_figure_carries_plotly_json_and_self_drawing_html(self):
+        bundle = bar()._repr_mimebundle_()
+        assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
+        html = bundle["text/html"]
+        assert plotting.PLOTLY_CDN_URL in html
+        assert "Plotly.newPlot" in html
+
+    def test_html_is_the_same_for_the_same_figure_in_a_fresh_session(self):
+        first = plotting.figure_html(bar().to_plotly_json(), div_id="x")
+        second = plotting.figure_html(bar().to_plotly_json(), div_id="x")
+        assert first == second
+
+    def test_two_displays_of_one_figure_get_different_div_ids(self):
+        ids = [re.search(r'id="([^"]+)"', bar()._repr_mimebundle_()["text/html"])[1] for _ in range(2)]
+        assert ids[0] != ids[1]
+
+    def test_closing_script_tags_in_data_cannot_break_the_page(self):
+        fig = bar(title="</script><script>alert(1)</script>")
+        html = plotting.figure_html(fig.to_plotly_json(), div_id="x")
+        assert html.count("</script>") == 1
+
+    def test_template_is_small_and_colour_blind_safe(self):
+        template = pio.templates[plotting.TEMPLATE_NAME]
+        assert len(json.dumps(template.to_plotly_json())) < 2000
+        assert list(template.layout.colorway) == list(plotting.PALETTE)
+
+    def test_each_modality_has_its_own_colour_and_symbol(self):
+        assert len(set(plotting.MODALITY_COLOURS.values())) == 5
+        assert len(set(plotting.MODALITY_SYMBOLS.values())) == 5
+
+
+class TestAccessibility:
+    def test_labelled_figure_passes(self):
+        assert plotting.accessibility_problems(bar()) == []
+
+    def test_missing_titles_are_reported(self):
+        assert plotting.accessibility_problems(bar(title="", y_title="")) == ["no title", "no y-axis title"]
+
+
+class TestWithMenu:
+    def test_dropdown_shows_one_option_at_a_time(self):
+        fig = plotting.with_menu([("A", bar()), ("B", bar())], title="Doses", menu_label="Schedule")
+        assert [t.visible for t in fig.data] == [True, False]
+        buttons = fig.layout.updatemenus[0].buttons
+        assert [b.label for b in buttons] == ["A", "B"]
+        assert buttons[1].args[0]["visible"] == [False, True]
+        assert plotting.accessibility_problems(fig) == []
+
+    def test_needs_options(self):
+        with pytest.raises(ValueError):
+            plotting.with_menu([], title="t", menu_label="m")
+
+
+def square(number):
+    if number < 0:
+        raise InputError("number must be 0 or more; you gave a negative number")
+    return f"<p>{number * number}</p>"
+
+
+class TestExplorer:
+    def make(self):
+        control = widgets.IntText(value=3, description="Number")
+        return Explorer({"number": control}, square, static_face="<p>static</p>", title="Squares")
+
+    def test_shows_the_render_result_without_output_capture(self):
+        explorer = self.make()
+        assert explorer.output.outputs[0]["data"]["text/html"] == "<p>9</p>"
+        explorer.controls["number"].value = 4
+        assert explorer.output.outputs[0]["data"]["text/html"] == "<p>16</p>"
+
+    def test_bad_input_becomes_one_line_message(self):
+        explorer = self.make()
+        explorer.controls["number"].value = -1
+        assert "Check the input:" in explorer.message.value
+        assert "negative" in explorer.message.value
+        assert explorer.output.outputs == ()
+        explorer.controls["number"].value = 2
+        assert explorer.message.value == ""
+
+    def test_unexpected_errors_are_not_swallowed(self):
+        control = widgets.IntText(value=1, description="Number")
+        with pytest.raises(ZeroDivisionError):
+            Explorer({"n": control}, lambda n: 1 / 0, static_face="<p>s</p>", title="t")
+
+    def test_display_has_widget_view_and_static_face(self):
+        bundle = self.make()._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+        assert bundle["text/html"] == "<p>static</p>"
+        assert bundle["text/plain"] == "Squares (interactive when the notebook runs)"
+
+    def test_figure_static_face_keeps_plotly_json(self):
+        control = widgets.IntText(value=1, description="Number")
+        explorer = Explorer({"n": control}, lambda n: bar(), static_face=bar(), title="t")
+        bundle = explorer._repr_mimebundle_()
+        assert "application/vnd.plotly.v1+json" in bundle and "text/html" in bundle
+
+    def test_controls_need_labels(self):
+        with pytest.raises(ValueError, match="description"):
+            Explorer({"n": widgets.IntText(value=1)}, square, static_face="", title="t")
+
+    def test_message_is_escaped_and_not_colour_only(self):
+        html = message_html("<b>x</b>")
+        assert "&lt;b&gt;" in html and "Check the input:" in html
+
+
+class TestTables:
+    def test_caption_and_stable_html(self):
+        df = pd.DataFrame({"a": [1], "b": ["x"]})
+        first, second = styled(df, "Caption"), styled(df, "Caption")
+        assert first._repr_html_() == second._repr_html_()
+        assert "Caption" in first._repr_html_()
+        assert " at 0x" not in repr(first)
+
+    def test_caption_required(self):
+        with pytest.raises(ValueError):
+            styled(pd.DataFrame({"a": [1]}), "")
+
+
+class TestCourse:
+    def test_lessons_are_numbered_in_order(self):
+        numbers = [int(item.slug[:2]) for item in course.LESSONS]
+        assert numbers == list(range(len(course.LESSONS)))
+
+    def test_unknown_lesson_lists_valid_ones(self):
+        with pytest.raises(ValueError, match="00_start_here"):
+            course.lesson("99_nope")
+
+    def test_navigation_links_point_to_existing_neighbours(self):
+        text = course.navigation_markdown("00_start_here")
+        for target in re.findall(r"\(([^)]+\.ipynb)\)", text):
+            assert (course.NOTEBOOK_DIR / target).exists()
+
+    def test_binder_link_opens_the_notebook(self):
+        assert course.binder_url("02_surgery").endswith("?labpath=notebooks%2F02_surgery.ipynb")
+
+
+class TestErrors:
+    def test_friendly_errors_render_as_one_line_in_ipython(self):
+        error = DataError("data/x.csv, row 3, field 'y': bad")
+        assert error._render_traceback_() == ["DataError: data/x.csv, row 3, field 'y': bad"]
+        assert isinstance(error, (FriendlyError, ValueError))
