@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,9 +47,10 @@ def uncommitted(path: Path) -> bool:
 
 def refresh_navigation(nb: nbformat.NotebookNode, slug: str) -> None:
     """Rewrite every markdown cell tagged ``navigation`` with the current links."""
-    text = navigation_markdown(slug)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and NAV_TAG in cell.metadata.get("tags", []):
+    cells = [c for c in nb.cells if c.cell_type == "markdown" and NAV_TAG in c.metadata.get("tags", [])]
+    if cells:
+        text = navigation_markdown(slug)
+        for cell in cells:
             cell.source = text
 
 
@@ -74,7 +76,7 @@ def find_errors(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def build(path: Path, force: bool) -> bool:
-    rel = path.relative_to(ROOT)
+    rel = Path(os.path.relpath(path, ROOT))
     if not force and uncommitted(path):
         print(
             f"{rel}: has uncommitted edits, not overwritten. Commit them, or keep a copy "
