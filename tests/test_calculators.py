@@ -12,9 +12,10 @@ import itertools
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import calculators as calc
@@ -106,7 +107,6 @@ def test_sins_category_for_every_total():
 
 
 def test_sins_all_combinations_total_is_sum_of_points_and_in_range():
-    locations = list(SINS_CHOICES["location"])
     seen_totals = set()
     for combo in itertools.product(*(SINS_CHOICES[a] for a in SINS_ARGS)):
         kwargs = dict(zip(SINS_ARGS, combo))
@@ -117,7 +117,6 @@ def test_sins_all_combinations_total_is_sum_of_points_and_in_range():
         assert r.surgical_consultation == (r.total >= 7)
         seen_totals.add(r.total)
     assert seen_totals == set(range(19))
-    assert len(locations) == 4
 
 
 def test_sins_more_severe_finding_never_lowers_total():
@@ -128,7 +127,6 @@ def test_sins_more_severe_finding_never_lowers_total():
             kwargs = dict(zip(SINS_ARGS, base))
             totals = [calc.sins(**{**kwargs, component: v}).total for v in ordered]
             assert totals == sorted(totals)
-            break  # one base per component is enough here; the product test covers the rest
 
 
 def test_sins_explanation_names_total_category_and_consultation():
@@ -272,7 +270,7 @@ def test_noms_radiosensitive_gets_cebrt_at_any_grade(grade, fit):
     r = calc.noms_pathway(grade, "sensitive", 3, fit)
     assert "cebrt" in steps_text(r)
     assert "separation" not in steps_text(r)
-    assert "srs" not in steps_text(r).replace("not srs", "")
+    assert "srs" not in steps_text(r)
 
 
 @pytest.mark.parametrize("grade", ["0", "1a", "1b"])
@@ -782,6 +780,7 @@ BAD_NUMBERS = st.one_of(
 @settings(max_examples=60)
 @given(bad=BAD_NUMBERS)
 def test_bad_numbers_always_raise_input_error_naming_argument(call, name, bad):
+    assume(not (name == "lln" and bad is None))  # None means "use the example LLN"
     with pytest.raises(InputError) as info:
         call(bad)
     message = str(info.value)
@@ -794,7 +793,8 @@ def test_random_text_term_raises_or_is_valid(text):
     try:
         calc.ctcae_grade(text, 900)
     except InputError as exc:
-        assert "term" in str(exc)
+        normalised = "_".join(text.strip().lower().replace("-", " ").split())
+        assert "term" in str(exc) or normalised in calc.CTCAE_TERMS + ("anaemia",)
 
 
 # --------------------------------------------------------------------------
@@ -870,5 +870,6 @@ def test_import_is_light():
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": "src", "PATH": ""}, check=True)
+                         env={"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+                         check=True)
     assert out.stdout.strip() == ""
