@@ -245,3 +245,25 @@ def test_widgets_module_uses_no_output_widget_or_print():
     source = inspect.getsource(cw)
     assert "widgets.Output" not in source
     assert "print(" not in source
+
+
+# -- notebook entry point ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["sins", "escc", "noms", "anc", "ctcae", "hypertension", "bed", "bsa"])
+def test_calculator_has_live_view_and_usable_static_face(name):
+    from helpers.calculator_widgets import calculator
+
+    bundle = calculator(name)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    static = bundle["text/html"]
+    assert "worked examples" in static
+    assert "Source" in static
+    assert "<input" not in static and "<select" not in static
+
+
+def test_unknown_calculator_lists_the_valid_ones():
+    from helpers.calculator_widgets import calculator
+    from helpers.errors import InputError
+
+    with pytest.raises(InputError, match="sins, escc"):
+        calculator("apgar")

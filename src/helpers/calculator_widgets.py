@@ -407,3 +407,55 @@ def bsa_widget() -> CalculatorBox:
         return render_bsa_result(h, w, calc.bsa_mosteller(h, w), calc.bsa_dubois(h, w))
 
     return CalculatorBox("Body surface area (BSA)", controls, compute)
+
+
+# --------------------------------------------------------------------------
+# Notebook entry point: live calculator + static face
+# --------------------------------------------------------------------------
+
+_BUILDERS = {
+    "sins": (sins_widget, "SINS calculator", calc.sins_reference),
+    "escc": (escc_widget, "ESCC grade", calc.escc_reference),
+    "noms": (noms_widget, "NOMS pathway", None),
+    "anc": (anc_widget, "ANC calculator", calc.neutropenia_reference),
+    "ctcae": (ctcae_widget, "CTCAE v5.0 blood-count grade", None),
+    "hypertension": (hypertension_widget, "CTCAE v5.0 hypertension grade", calc.hypertension_reference),
+    "bed": (bed_widget, "BED and EQD2 calculator", None),
+    "bsa": (bsa_widget, "Body surface area", None),
+}
+
+
+def static_face(name: str) -> str:
+    """What a reader without a kernel sees instead of the calculator.
+
+    The scale's reference table (where the calculator has one) and worked
+    examples computed by the same functions, with the sources named.
+    """
+    from helpers.tables import styled
+
+    _widget, title, reference = _BUILDERS[name]
+    parts = [
+        f"<p><strong>{_e(title)}</strong>: on a static page the calculator cannot run, "
+        "so here are its reference table and worked examples. Open the notebook live to try your own values.</p>"
+    ]
+    if reference is not None:
+        parts.append(styled(reference(), f"{title}: reference table")._repr_html_())
+    if name == "ctcae":
+        for term in calc.CTCAE_TERMS:
+            parts.append(styled(calc.ctcae_reference(term), f"CTCAE v5.0 reference: {term.replace('_', ' ')}")._repr_html_())
+    parts.append(styled(calc.worked_examples(name), f"{title}: worked examples")._repr_html_())
+    parts.append(_sources(calc.CALCULATOR_SOURCES[name]))
+    return "\n".join(parts)
+
+
+def calculator(name: str):
+    """A calculator for a notebook: live in JupyterLab, reference tables on nbviewer.
+
+    ``name`` is one of sins, escc, noms, anc, ctcae, hypertension, bed, bsa.
+    """
+    if name not in _BUILDERS:
+        raise InputError(f"unknown calculator {name!r}; choose from {', '.join(_BUILDERS)}")
+    from helpers.explorer import LiveWithStaticFace
+
+    build, title, _reference = _BUILDERS[name]
+    return LiveWithStaticFace(build(), static_face(name), title)

@@ -141,3 +141,24 @@ class Explorer:
             "application/vnd.jupyter.widget-view+json"
         ]
         return data
+
+
+class LiveWithStaticFace:
+    """Any ready-made widget, displayed with a static face for kernel-less pages.
+
+    Same three faces as :class:`Explorer`; use it when the widget already
+    computes its own result (for example the calculators).
+    """
+
+    def __init__(self, widget: widgets.Widget, static_face: Any, title: str) -> None:
+        self.widget = widget
+        self.static_face = static_face
+        self.title = title
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        data = display_bundle(self.static_face)
+        data["text/plain"] = f"{self.title} (interactive when the notebook runs)"
+        data["application/vnd.jupyter.widget-view+json"] = self.widget._repr_mimebundle_()[
+            "application/vnd.jupyter.widget-view+json"
+        ]
+        return data
