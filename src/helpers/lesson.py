@@ -1,9 +1,88 @@
-"""Pieces every lesson shares: the reference list."""
+"""Pieces every lesson shares: cited teaching points and the reference list.
+
+Nursing considerations, patient teaching points and key points are clinical
+statements, so they live in ``data/teaching_points.csv`` with their sources;
+a notebook shows them with :func:`points`.
+
+Every source shown in a notebook is recorded as it is shown (:func:`cite`),
+so :func:`references_for` can list exactly the sources behind what the reader
+saw: the tables and charts, the teaching points and the knowledge check.
+A notebook runs top to bottom in a fresh kernel, so the list is the same
+every build.
+"""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+
+import pandas as pd
+
+from helpers.errors import DataError
+
+SECTIONS = ("nursing_considerations", "patient_teaching", "key_points", "red_flags")
+_cited: dict[str, None] = {}  # insertion-ordered set of source ids shown so far
+
+
+def _split(source_ids: object) -> list[str]:
+    if isinstance(source_ids, str):
+        return [s.strip() for s in source_ids.split(";") if s.strip()]
+    if isinstance(source_ids, Iterable):
+        return [s for item in source_ids for s in _split(item)]
+    return []
+
+
+def cite(source_ids: object) -> None:
+    """Record sources shown to the reader (a "a;b" string, a list, or a column)."""
+    for source in _split(source_ids):
+        _cited.setdefault(source, None)
+
+
+def cite_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Record the ``source_ids`` of every row of ``frame``; returns ``frame``."""
+    if "source_ids" in frame.columns:
+        cite(frame["source_ids"].astype(str).tolist())
+    return frame
+
+
+def source_links(source_ids: str) -> str:
+    """Inline citation links to the reference list, e.g. ``[fisher2010_sins]``."""
+    return ", ".join(f'<a href="#ref-{s}">{html.escape(s)}</a>' for s in _split(source_ids))
+
+
+class Points:
+    """A bulleted list of cited teaching points."""
+
+    def __init__(self, rows: pd.DataFrame, title: str) -> None:
+        self.rows = rows
+        self.title = title
+
+    def _repr_html_(self) -> str:
+        items = "".join(
+            f"<li>{html.escape(str(row.text))} <span style='font-size:85%'>[{source_links(str(row.source_ids))}]</span></li>"
+            for row in self.rows.itertuples(index=False)
+        )
+        return f"<ul aria-label='{html.escape(self.title)}'>{items}</ul>"
+
+    def __repr__(self) -> str:
+        return "\n".join(f"- {row.text} [{row.source_ids}]" for row in self.rows.itertuples(index=False))
+
+
+def points(notebook: str, section: str) -> Points:
+    """The teaching points of one section of a notebook, in order, with sources."""
+    from helpers.data import load
+
+    if section not in SECTIONS:
+        raise DataError(f"unknown section {section!r}; sections are {', '.join(SECTIONS)}")
+    table = load("teaching_points")
+    rows = table[(table["notebook"].astype(str) == notebook) & (table["section"].astype(str) == section)]
+    if rows.empty:
+        raise DataError(
+            f"data/teaching_points.csv has no rows for notebook {notebook!r}, section {section!r}"
+        )
+    rows = rows.sort_values("sequence")
+    cite_rows(rows)
+    return Points(rows, section.replace("_", " ").capitalize())
 
 
 class References:
@@ -12,16 +91,10 @@ class References:
     def __init__(self, source_ids: Iterable[str]) -> None:
         from helpers.data import load
 
-        ids = []
-        for item in source_ids:
-            for part in str(item).split(";"):
-                if part.strip() and part.strip() not in ids:
-                    ids.append(part.strip())
+        ids = list(dict.fromkeys(_split(list(source_ids))))
         sources = load("sources").set_index("id")
         unknown = [i for i in ids if i not in sources.index]
         if unknown:
-            from helpers.errors import DataError
-
             raise DataError(f"unknown source id(s) {', '.join(unknown)}; see data/sources.csv for valid ids")
         self.rows = [(i, sources.loc[i]) for i in ids]
 
@@ -29,14 +102,27 @@ class References:
         items = []
         for source_id, row in self.rows:
             url = str(row.get("url", "") or "")
-            link = f' <a href="{html.escape(url)}">Go to the source ({html.escape(str(row["publisher"]))})</a>' if url else ""
-            items.append(f'<li id="ref-{source_id}">{html.escape(str(row["citation"]))}{link}</li>')
+            publisher = html.escape(str(row.get("publisher", "") or "the publisher"))
+            link = f' <a href="{html.escape(url)}">Go to the source ({publisher})</a>' if url else ""
+            items.append(
+                f'<li id="ref-{source_id}"><code>{html.escape(source_id)}</code>: '
+                f"{html.escape(str(row['citation']))}{link}</li>"
+            )
         return "<ol>" + "".join(items) + "</ol>"
 
     def __repr__(self) -> str:
-        return "\n".join(f"{n}. {row['citation']}" for n, (_i, row) in enumerate(self.rows, start=1))
+        return "\n".join(f"{n}. [{i}] {row['citation']}" for n, (i, row) in enumerate(self.rows, start=1))
 
 
 def references(*source_ids: str) -> References:
     """The reference list for these source ids (each may be ``"a;b"``)."""
     return References(source_ids)
+
+
+def references_for(notebook: str) -> References:
+    """Every source shown so far in this notebook, plus its knowledge check's."""
+    from helpers.quiz import load_quiz
+
+    for question in load_quiz(notebook):
+        cite(question.source_ids)
+    return References(list(_cited))

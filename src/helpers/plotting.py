@@ -212,8 +212,11 @@ def with_menu(
         }
         if fig.layout.annotations:
             layout_update["annotations"] = [a.to_plotly_json() for a in fig.layout.annotations]
-        if fig.layout.yaxis.categoryarray is not None:
-            layout_update["yaxis.categoryarray"] = list(fig.layout.yaxis.categoryarray)
+        for axis in ("xaxis", "yaxis"):
+            if fig.layout[axis].range is not None:
+                layout_update[f"{axis}.range"] = list(fig.layout[axis].range)
+            if fig.layout[axis].categoryarray is not None:
+                layout_update[f"{axis}.categoryarray"] = list(fig.layout[axis].categoryarray)
         buttons.append(dict(label=label, method="update", args=[{"visible": visible}, layout_update]))
         for i in range(start, stop):
             combined.data[i].visible = index == active

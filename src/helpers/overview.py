@@ -1,0 +1,266 @@
+"""The treatment overview: the five modalities side by side, and scenarios.
+
+Pure builders (tables and figures from ``helpers.data``) plus one explorer.
+Used by ``01_treatment_overview``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers import data
+from helpers.explorer import Explorer
+from helpers.lesson import cite_rows
+from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
+from helpers.tables import styled
+
+
+def comparison_table(modalities: list[str] | None = None):
+    """The modalities compared on goals, invasiveness, delivery and main side effects."""
+    overview = cite_rows(data.modality_overview())
+    if modalities is not None:
+        _check_modalities(modalities)
+        overview = overview[overview["modality_id"].isin(modalities)]
+    table = pd.DataFrame(
+        {
+            "Treatment": overview["name"],
+            "Typical goals": overview["goals"],
+            "Invasiveness": overview["invasiveness_level"].astype(int).astype(str) + " – " + overview["invasiveness_label"].astype(str),
+            "How it is given": overview["delivery"],
+            "Main side effects": overview["main_side_effects"],
+        }
+    )
+    return styled(table, "The five treatments compared (invasiveness on the 0–4 scale defined below)")
+
+
+def _check_modalities(modalities: list[str]) -> None:
+    from helpers.errors import InputError
+
+    unknown = [m for m in modalities if m not in MODALITY_ORDER]
+    if unknown:
+        raise InputError(f"unknown treatment {unknown[0]!r}; choose from {', '.join(MODALITY_ORDER)}")
+
+
+def invasiveness_scale():
+    """The ordinal invasiveness scale with every level defined."""
+    levels = cite_rows(data.load("invasiveness_levels"))
+    table = pd.DataFrame(
+        {
+            "Level": levels["id"].astype(int),
+            "Label": levels["label"],
+            "Access": levels["access"],
+            "Anaesthesia": levels["anaesthesia"],
+            "Setting": levels["setting"],
+            "Typical recovery": levels["typical_recovery"],
+        }
+    )
+    return styled(table, "Invasiveness scale used in this collection (levels 0–4)")
+
+
+def _names() -> dict[str, str]:
+    overview = data.modality_overview()
+    return dict(zip(overview["modality_id"], overview["name"]))
+
+
+def invasiveness_chart() -> go.Figure:
+    """Each treatment's range of invasiveness across its forms, with each form marked."""
+    subtypes = cite_rows(data.load("modality_subtypes"))
+    levels = cite_rows(data.load("invasiveness_levels"))
+    level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
+    names = _names()
+    fig = go.Figure()
+    for modality in MODALITY_ORDER:
+        rows = subtypes[subtypes["modality_id"] == modality]
+        values = rows["invasiveness_level"].astype(int)
+        fig.add_trace(
+            go.Scatter(
+                x=[values.min(), values.max()],
+                y=[names[modality]] * 2,
+                mode="lines",
+                line=dict(color=MODALITY_COLOURS[modality], width=10),
+                opacity=0.35,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=values,
+                y=[names[modality]] * len(rows),
+                mode="markers",
+                name=names[modality],
+                marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=14,
+                            line=dict(color="white", width=1)),
+                customdata=rows["name"],
+                hovertemplate="%{customdata}<br>Invasiveness level %{x}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="How invasive each treatment is, across its different forms",
+        xaxis=dict(
+            title="Invasiveness level (0 = least invasive, 4 = most)",
+            tickmode="array",
+            tickvals=sorted(level_labels),
+            ticktext=[f"{k}: {level_labels[k]}" for k in sorted(level_labels)],
+            range=[-0.3, max(level_labels) + 0.3],
+        ),
+        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
+        showlegend=False,
+        height=420,
+    )
+    return fig
+
+
+def goals_chart() -> go.Figure:
+    """Which goals each treatment typically serves (a dot for each pairing)."""
+    links = cite_rows(data.load("modality_goals"))
+    goals = cite_rows(data.load("goals"))
+    goal_labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
+    names = _names()
+    order = [g for g in goals["id"].astype(str) if g in set(links["goal_id"].astype(str))]
+    fig = go.Figure()
+    for modality in MODALITY_ORDER:
+        rows = links[links["modality_id"] == modality]
+        labels = [goal_labels[g] for g in rows["goal_id"].astype(str)]
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[names[modality]] * len(labels),
+                mode="markers",
+                name=names[modality],
+                marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=16),
+                hovertemplate=f"{html.escape(names[modality])}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="Which goals each treatment can serve",
+        xaxis=dict(title="Goal of treatment", categoryorder="array", categoryarray=[goal_labels[g] for g in order],
+                   tickangle=-30),
+        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
+        showlegend=False,
+        height=480,
+    )
+    return fig
+
+
+# -- scenarios ---------------------------------------------------------------
+
+# Short role names for chart labels (the tables use the full labels).
+ROLE_SHORT = {
+    "curative_or_local_control": "Local control",
+    "adjuvant": "Adjuvant",
+    "palliative": "Palliative",
+    "stabilising": "Stabilising",
+    "diagnostic": "Diagnostic",
+}
+
+def scenario_choices() -> list[tuple[str, str]]:
+    """(title, id) pairs for a dropdown, in the data's order."""
+    scenarios = cite_rows(data.load("scenarios"))
+    return list(zip(scenarios["title"].astype(str), scenarios["id"].astype(str)))
+
+
+def scenario_chart(scenario_id: str) -> go.Figure:
+    """The treatments considered for a scenario, in order, labelled with their role."""
+    plan = cite_rows(data.scenario_plan(scenario_id))
+    title = dict((sid, t) for t, sid in scenario_choices())[scenario_id]
+    names = _names()
+    fig = go.Figure()
+    for step, row in enumerate(plan.itertuples(index=False), start=1):
+        modality = row.modality_id
+        conditional = str(row.decision) != "usual"
+        label = ROLE_SHORT.get(str(row.role_id), str(row.role)) + ("<br>(if needed)" if conditional else "")
+        fig.add_trace(
+            go.Scatter(
+                x=[step],
+                y=[names[modality]],
+                mode="markers+text",
+                text=[label],
+                textposition="top center",
+                name=names[modality],
+                marker=dict(
+                    color=MODALITY_COLOURS[modality],
+                    symbol=MODALITY_SYMBOLS[modality] + ("-open" if conditional else ""),
+                    size=18,
+                    line=dict(width=2, color=MODALITY_COLOURS[modality]),
+                ),
+                customdata=[[str(row.subtype_name or row.name), str(row.rationale)]],
+                hovertemplate="Step %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        title=f"Treatments considered: {title}",
+        xaxis=dict(title="Order in which they are usually considered (step)", dtick=1,
+                   range=[0.5, max(len(plan), 1) + 0.5]),
+        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)],
+                   range=[-0.5, len(MODALITY_ORDER) - 0.2]),
+        height=420,
+    )
+    return fig
+
+
+def scenario_table(scenario_id: str):
+    """The plan for one scenario as a table: treatment, role, why."""
+    plan = data.scenario_plan(scenario_id)
+    table = pd.DataFrame(
+        {
+            "Step": range(1, len(plan) + 1),
+            "Treatment": plan["name"],
+            "Form": plan["subtype_name"].fillna("").astype(str),
+            "Role": plan["role"],
+            "Used": ["usually" if d == "usual" else "only if needed" for d in plan["decision"].astype(str)],
+            "Why it is considered": plan["rationale"],
+        }
+    )
+    title = dict((sid, t) for t, sid in scenario_choices())[scenario_id]
+    return styled(table, f"Treatments considered: {title}")
+
+
+def scenario_summary(scenario_id: str) -> str:
+    scenarios = data.load("scenarios").set_index("id")
+    row = scenarios.loc[scenario_id]
+    return (
+        f"<p><strong>{html.escape(str(row['title']))}</strong> (synthetic teaching scenario). "
+        f"{html.escape(str(row['summary']))}</p>"
+        f"<p><strong>Overall goal:</strong> {html.escape(str(row['overall_goal']))}</p>"
+    )
+
+
+def scenario_view(scenario: str) -> list:
+    """Everything the scenario explorer shows for one scenario."""
+    return [scenario_summary(scenario), scenario_table(scenario), scenario_chart(scenario)]
+
+
+def all_scenarios_table():
+    """Every scenario with its treatments and their roles, in one table."""
+    rows = []
+    for title, sid in scenario_choices():
+        plan = data.scenario_plan(sid)
+        rows.append(
+            {
+                "Scenario": title,
+                "Treatments considered, in order (role)": "; ".join(
+                    f"{name} ({role}{', if needed' if decision != 'usual' else ''})"
+                    for name, role, decision in zip(plan["name"], plan["role"], plan["decision"].astype(str))
+                ),
+            }
+        )
+    return styled(pd.DataFrame(rows), "All teaching scenarios and the treatments considered")
+
+
+def scenario_explorer() -> Explorer:
+    """Pick a scenario; see the treatments considered, their roles and why."""
+    import ipywidgets as widgets
+
+    choices = scenario_choices()
+    dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
+                                description="Scenario", style={"description_width": "initial"},
+                                layout=widgets.Layout(width="32em"))
+    static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
+                       title="Treatments considered for each scenario", menu_label="Scenario",
+                       active=[sid for _t, sid in choices].index(dropdown.value))
+    return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
