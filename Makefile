@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser clean help
+.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links
 
 help:
 	@sed -n '3,8p' Makefile
@@ -62,3 +62,21 @@ lock:
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# Teaching exports, from the stored outputs (nothing is executed, notebooks/
+# is never written).  NB=01 (or a slug or path) limits them to one notebook.
+#   make handouts     build/handouts/: offline HTML + A4 PDF per notebook (code hidden, answers folded)
+#   make slides       build/slides/: reveal.js slides, slide types derived from the headings
+#   make instructor   build/instructor/: notebook + data/instructor notes + opened answer key
+#   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
+handouts: $(STAMP) browser
+	$(PY) tools/handouts.py $(NB)
+
+slides: $(STAMP)
+	$(PY) tools/slides.py $(NB)
+
+instructor: $(STAMP)
+	$(PY) tools/instructor.py $(NB)
+
+class-links: $(STAMP)
+	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
