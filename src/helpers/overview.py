@@ -213,6 +213,8 @@ def scenario_table(scenario_id: str):
             "Form": plan["subtype_name"].fillna("").astype(str),
             "Role": plan["role"],
             "Used": ["usually" if d == "usual" else "only if needed" for d in plan["decision"].astype(str)],
+            "Invasiveness (0–4)": plan["invasiveness_level"].astype(int),
+            "Listed side effects": [side_effect_burden(m, sub) for m, sub in zip(plan["modality_id"], plan["subtype_id"])],
             "Why it is considered": plan["rationale"],
         }
     )
@@ -264,3 +266,135 @@ def scenario_explorer() -> Explorer:
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))
     return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
+
+
+def side_effect_burden(modality_id: str, subtype_id: str = "") -> int:
+    """How many side effects the data lists for a modality (and one of its forms).
+
+    Counts whole-modality effects plus those of the given form: a rough
+    measure of how much there is to monitor, not of severity.
+    """
+    table = data.load("side_effects")
+    rows = table[table["modality_id"] == modality_id]
+    return int(((rows["subtype_id"] == "") | (rows["subtype_id"] == (subtype_id or "\0"))).sum())
+
+
+# -- invasiveness against goals ----------------------------------------------
+
+# Small horizontal offsets so forms of different treatments at the same
+# level and goal do not hide each other.
+_OFFSETS = dict(zip(MODALITY_ORDER, (-0.2, -0.1, 0.0, 0.1, 0.2)))
+
+
+def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
+    subtypes = cite_rows(data.load("modality_subtypes")).set_index("id")
+    links = cite_rows(data.load("subtype_goals"))
+    goals = data.load("goals")
+    goal_labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
+    levels = data.load("invasiveness_levels")
+    level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
+    names = _names()
+    fig = go.Figure()
+    for modality in modalities:
+        ids = [i for i in links["subtype_id"].astype(str) if subtypes.loc[i, "modality_id"] == modality]
+        rows = links[links["subtype_id"].isin(ids)]
+        fig.add_trace(
+            go.Scatter(
+                x=[int(subtypes.loc[i, "invasiveness_level"]) + _OFFSETS[modality] for i in rows["subtype_id"]],
+                y=[goal_labels[g] for g in rows["goal_id"].astype(str)],
+                mode="markers",
+                name=names[modality],
+                marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=13,
+                            line=dict(color="white", width=1)),
+                customdata=[str(subtypes.loc[i, "name"]) for i in rows["subtype_id"]],
+                hovertemplate="%{customdata}<br>%{y}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="Invasiveness against goals, for each form of treatment",
+        xaxis=dict(title="Invasiveness level (0 = least invasive, 4 = most)", tickmode="array",
+                   tickvals=sorted(level_labels), ticktext=[str(k) for k in sorted(level_labels)],
+                   range=[-0.5, max(level_labels) + 0.5]),
+        yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
+                   categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str)]))),
+        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.2),
+        height=560,
+    )
+    return fig
+
+
+def invasiveness_goals_chart() -> go.Figure:
+    """Each form of each treatment placed by invasiveness and by the goals it serves.
+
+    A dropdown shows all treatments or one at a time (works without a kernel).
+    """
+    names = _names()
+    options = [("All treatments", _invasiveness_goal_figure(list(MODALITY_ORDER)))]
+    options += [(names[m], _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
+    return with_menu(options, title="Invasiveness against goals, for each form of treatment", menu_label="Showing")
+
+
+# -- side-effect profiles by body system -------------------------------------
+
+def body_system_profile_chart(modalities: list[str] | tuple[str, ...] = MODALITY_ORDER) -> go.Figure:
+    """Heat map: how many listed side effects each treatment has in each body system.
+
+    Counts, not severity.  Every cell prints its number, so the colour is
+    never the only way to read it.
+    """
+    from helpers.plotting import SEQUENTIAL
+
+    _check_modalities(list(modalities))
+    chosen = [m for m in MODALITY_ORDER if m in modalities]
+    matrix = data.side_effect_matrix()
+    cite_rows(data.load("side_effects")[lambda t: t["modality_id"].isin(chosen)])
+    systems = [c for c in matrix.columns if matrix.loc[chosen, c].sum() > 0]
+    labels = [c.replace("_", " ").capitalize() for c in systems]
+    names = _names()
+    counts = [[int(matrix.loc[m, c]) for c in systems] for m in chosen]
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=labels,
+            y=[names[m] for m in chosen],
+            text=counts,
+            texttemplate="%{text}",
+            colorscale=SEQUENTIAL,
+            colorbar=dict(title=dict(text="Side effects<br>listed")),
+            hovertemplate="%{y}<br>%{x}: %{z} listed side effects<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        title="Side-effect profiles by body system (number of listed side effects)",
+        xaxis=dict(title="Body system", tickangle=-30),
+        yaxis=dict(title="Treatment", autorange="reversed"),
+        height=200 + 55 * len(chosen),
+    )
+    return fig
+
+
+def comparison_view(modalities: tuple[str, ...]) -> list:
+    """The comparison table and body-system chart for the chosen treatments."""
+    from helpers.errors import InputError
+
+    if len(modalities) < 2:
+        raise InputError("choose at least two treatments to compare (hold Ctrl or Cmd to select several)")
+    return [comparison_table(list(modalities)), body_system_profile_chart(tuple(modalities))]
+
+
+def comparison_explorer() -> Explorer:
+    """Choose two or more treatments; compare them side by side."""
+    import ipywidgets as widgets
+
+    names = _names()
+    select = widgets.SelectMultiple(
+        options=[(names[m], m) for m in MODALITY_ORDER],
+        value=("surgery", "radiation_therapy"),
+        description="Treatments to compare",
+        rows=5,
+        style={"description_width": "initial"},
+    )
+    return Explorer({"modalities": select}, comparison_view, static_face=body_system_profile_chart(),
+                    title="Treatment comparison")

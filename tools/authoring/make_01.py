@@ -88,6 +88,35 @@ symptom relief; only surgery and interventional radiology stabilise the bone; an
 is how the diagnosis is usually confirmed.
 """),
 md("""
+### Invasiveness against goals
+
+Each marker below is one *form* of a treatment (for example kyphoplasty, or oral chemotherapy), placed by how invasive
+it is and by each goal it serves. Use the menu on the chart to show one treatment at a time.
+"""),
+code("""
+overview.invasiveness_goals_chart()
+"""),
+md("""
+**What to notice:** the goals of pain relief and stabilisation can be reached at very different levels of
+invasiveness, from a needle procedure to open surgery; the choice depends on how unstable the spine is and how fit
+the patient is. Control of cancer throughout the body comes only from the drug treatments at the low end of the scale.
+"""),
+md("""
+## Comparing treatments side by side
+
+Choose two or more treatments to compare their goals, invasiveness and side effects. The chart counts the side
+effects listed in this collection's data for each body system: it shows *where* to look, not how severe the effects
+are. On a static page the chart shows all five treatments.
+"""),
+code("""
+overview.comparison_explorer()
+"""),
+md("""
+**What to notice:** chemotherapy's listed effects cluster in the blood and gut (fast-dividing cells), surgery's and
+interventional radiology's in wound and procedural problems, radiation's depend on where it is aimed, and targeted
+therapy adds effects on the heart and circulation and the kidneys.
+"""),
+md("""
 ## Scenarios: how the treatments combine
 
 Choose a scenario to see which treatments are considered, in what order, in what role, and why. On a static page
