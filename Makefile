@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links
+.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench
 
 help:
 	@sed -n '3,8p' Makefile
@@ -80,3 +80,8 @@ instructor: $(STAMP)
 
 class-links: $(STAMP)
 	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
+
+# Benchmarks: prints one table of timings and sizes against their targets.
+# SKIP_TESTS=1 leaves out the (slow) test-suite timing.
+bench: $(STAMP) browser
+	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests)

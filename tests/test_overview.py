@@ -80,3 +80,9 @@ def test_comparison_explorer_needs_two_treatments():
 def test_unknown_scenario_is_a_one_line_error():
     with pytest.raises(ValueError, match="Valid scenario ids: localized_primary"):
         data.scenario_plan("no_such_scenario")
+
+
+def test_cached_joins_hand_out_independent_copies():
+    first = data.modality_overview()
+    first.loc[0, "name"] = "changed"
+    assert data.modality_overview().loc[0, "name"] != "changed"

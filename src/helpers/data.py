@@ -110,10 +110,32 @@ def names() -> list[str]:
     return [r["name"] for r in _package(str(data_dir()))["resources"]]
 
 
+_JOINS: dict[tuple, pd.DataFrame] = {}
+
+
+def _cached_join(function):
+    """Cache a join's result per data folder and arguments; hand out copies.
+
+    Explorers call the joins on every value change, and each join costs tens
+    of milliseconds of pandas work; the tables do not change during a session.
+    """
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args):
+        key = (function.__name__, str(data_dir()), *args)
+        if key not in _JOINS:
+            _JOINS[key] = function(*args)
+        return _JOINS[key].copy()
+
+    return wrapper
+
+
 def clear_cache() -> None:
     """Forget every parsed table (after editing files or changing ``SPINE_DATA_DIR``)."""
     _package.cache_clear()
     _load.cache_clear()
+    _JOINS.clear()
 
 
 def load(name: str) -> pd.DataFrame:
@@ -355,6 +377,7 @@ def _check_choice(value: object, valid: Iterable[str], what: str) -> None:
         raise DataError(f"Unknown {what} {value!r}. Valid {what}s: {', '.join(valid)}.")
 
 
+@_cached_join
 def modality_overview() -> pd.DataFrame:
     """One row per modality, in :data:`TEACHING_ORDER`.
 
@@ -399,6 +422,7 @@ def modality_overview() -> pd.DataFrame:
     return frame
 
 
+@_cached_join
 def scenario_plan(scenario_id: str) -> pd.DataFrame:
     """The modalities considered for one synthetic scenario, in sequence order.
 
@@ -468,6 +492,7 @@ def side_effects_with_care(modality_id: str | None = None) -> pd.DataFrame:
     return out
 
 
+@_cached_join
 def side_effect_matrix() -> pd.DataFrame:
     """Counts of side effects per modality (rows) and body system (columns).
 
