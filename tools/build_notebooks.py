@@ -37,8 +37,8 @@ def uncommitted(path: Path) -> bool:
     """True when git knows the file differs from HEAD (or is untracked)."""
     try:
         out = subprocess.run(
-            ["git", "status", "--porcelain", "--", str(path)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            ["git", "status", "--porcelain", "--", path.name],
+            cwd=path.parent, capture_output=True, text=True, check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return False  # not a git checkout: nothing to protect against
@@ -52,6 +52,23 @@ def refresh_navigation(nb: nbformat.NotebookNode, slug: str) -> None:
         text = navigation_markdown(slug)
         for cell in cells:
             cell.source = text
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_widget_views(nb: nbformat.NotebookNode) -> None:
+    """Remove widget views from stored outputs.
+
+    With no widget state stored, a view can never be drawn from the file: a
+    static page shows the output's static face, JupyterLab draws the static
+    face until the cell runs, and running the cell makes a fresh view.  The
+    view's model id is random, so keeping it would change the file on every
+    build.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def clean(nb: nbformat.NotebookNode) -> None:
@@ -111,6 +128,7 @@ def build(path: Path, force: bool) -> bool:
         print(f"{rel}: " + "; ".join(problems), file=sys.stderr)
         return False
     nb.metadata.pop("widgets", None)
+    drop_widget_views(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     print(f"built {rel}")
