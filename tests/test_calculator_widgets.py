@@ -267,3 +267,12 @@ def test_unknown_calculator_lists_the_valid_ones():
 
     with pytest.raises(InputError, match="sins, escc"):
         calculator("apgar")
+
+
+def test_worked_examples_are_shown_with_units_and_rounded_numbers():
+    from helpers.calculator_widgets import readable
+
+    table = readable(calc.worked_examples("bed"))
+    assert "EQD2 (Gy)" in table.columns and "α/β (Gy)" in table.columns
+    assert "23.33" in table["EQD2 (Gy)"].astype(str).tolist()
+    assert readable(calc.worked_examples("sins"))["Surgical consultation"].isin(["yes", "no"]).all()

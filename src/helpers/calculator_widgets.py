@@ -425,6 +425,44 @@ _BUILDERS = {
 }
 
 
+_UNIT_SUFFIXES = (
+    ("_cells_per_ul", " (cells/µL)"), ("_gy", " (Gy)"), ("_pct", " (%)"), ("_m2", " (m²)"),
+    ("_cm", " (cm)"), ("_kg", " (kg)"),
+)
+
+
+def readable(frame):
+    """A calculator table for students: plain column names with units, rounded numbers."""
+    import pandas as pd
+
+    def column(name: str) -> str:
+        unit = ""
+        for suffix, text in _UNIT_SUFFIXES:
+            if name.endswith(suffix):
+                name, unit = name[: -len(suffix)], text
+                break
+        words = name.replace("_", " ").replace("bsa", "BSA").replace("bed", "BED").replace("eqd2", "EQD2")
+        words = words.replace("anc", "ANC").replace("wbc", "white count").replace("escc", "ESCC").replace("sins", "SINS")
+        words = (words.replace("alpha beta", "α/β").replace("lln", "LLN").replace("mosteller", "Mosteller")
+                 .replace("dubois", "DuBois").replace("segs", "segmented neutrophils"))
+        return words[:1].upper() + words[1:] + unit
+
+    def cell(value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+        if isinstance(value, str):
+            return value.replace("_", " ")
+        return value
+
+    out = frame.copy()
+    for name in out.columns:
+        out[name] = [cell(v) for v in out[name]]
+    out.columns = [column(c) for c in out.columns]
+    return pd.DataFrame(out)
+
+
 def static_face(name: str) -> str:
     """What a reader without a kernel sees instead of the calculator.
 
@@ -443,7 +481,7 @@ def static_face(name: str) -> str:
     if name == "ctcae":
         for term in calc.CTCAE_TERMS:
             parts.append(styled(calc.ctcae_reference(term), f"CTCAE v5.0 reference: {term.replace('_', ' ')}")._repr_html_())
-    parts.append(styled(calc.worked_examples(name), f"{title}: worked examples")._repr_html_())
+    parts.append(styled(readable(calc.worked_examples(name)), f"{title}: worked examples")._repr_html_())
     parts.append(_sources(calc.CALCULATOR_SOURCES[name]))
     return "\n".join(parts)
 

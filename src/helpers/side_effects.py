@@ -21,7 +21,7 @@ from helpers.plotting import MODALITY_ORDER, PALETTE
 from helpers.tables import styled
 
 FREQUENCY_LABELS = {
-    "varies": "Varies by drug or dose",
+    "varies": "Varies (with drug, dose or field)",
     "rare": "Rare",
     "occasional": "Occasional",
     "common": "Common",
@@ -168,3 +168,324 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
         height=max(360, 40 * len(rows) + 160),
     )
     return fig
+
+
+# -- across treatments ---------------------------------------------------------
+# Cross-modality views (used by 07_side_effects_and_supportive_care): every
+# modality at once, by body system, by onset, and by mechanism.
+
+import html as _html  # noqa: E402
+import re  # noqa: E402
+
+from helpers.plotting import MODALITY_COLOURS, SEQUENTIAL  # noqa: E402
+from helpers.tables import Table  # noqa: E402
+
+_TAGS = re.compile(r"<[^>]+>")
+
+# Readable names for the project's body-system categories (data/README.md).
+BODY_SYSTEM_LABELS = {
+    "haematological": "Haematological (blood)",
+    "gastrointestinal": "Gastrointestinal",
+    "skin_and_hair": "Skin and hair",
+    "neurological": "Neurological",
+    "musculoskeletal": "Musculoskeletal",
+    "cardiovascular": "Cardiovascular and clots",
+    "renal_and_urinary": "Renal and urinary",
+    "metabolic": "Metabolic",
+    "constitutional": "Whole body (constitutional)",
+    "wound_and_procedural": "Wound and procedural",
+}
+# Shown for a side effect whose row in side_effect_mechanism_groups.csv is missing.
+UNGROUPED_LABEL = "Other reasons (see each side effect)"
+
+
+class CompactTable(Table):
+    """A :class:`~helpers.tables.Table` whose plain-text face is one line per row.
+
+    ``DataFrame.to_string`` pads every cell to the widest one in its column,
+    which makes long-text tables several times heavier in a stored notebook
+    than their HTML; this face keeps the same words without the padding.
+    """
+
+    def __repr__(self) -> str:
+        lines = [self.caption, " | ".join(str(c) for c in self.df.columns)]
+        lines += [" | ".join(_html.unescape(_TAGS.sub(" ", str(v))).replace("  ", " ").strip() for v in row)
+                  for row in self.df.itertuples(index=False)]
+        return "\n".join(lines)
+
+
+def compact_table(df: pd.DataFrame, caption: str) -> CompactTable:
+    """Like :func:`helpers.tables.styled`, with the compact plain-text face."""
+    table = styled(df, caption)
+    return CompactTable(table.df, table.styler, table.caption)
+
+
+def _body_system_label(system: str) -> str:
+    return BODY_SYSTEM_LABELS.get(system, system.replace("_", " ").capitalize())
+
+
+def _modality_names() -> dict[str, str]:
+    overview = data.modality_overview()
+    return dict(zip(overview["modality_id"], overview["name"]))
+
+
+def _day_range(low, high) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{int(low)}–{int(high)}" if int(low) != int(high) else f"{int(low)}"
+
+
+def side_effect_heatmap() -> go.Figure:
+    """How many side effects each treatment has in each body system.
+
+    Counts come from :func:`helpers.data.side_effect_matrix` (rows of
+    ``side_effects.csv``); the number is printed in every cell, so the colour
+    is never the only way to read it.
+    """
+    counts = data.side_effect_matrix().T  # body systems as rows: their long names read horizontally
+    cite_rows(data.load("side_effects"))
+    names = _modality_names()
+    values = counts.to_numpy()
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[names[m].replace(" ", "<br>", 1) for m in counts.columns],
+            y=[_body_system_label(str(s)) for s in counts.index],
+            text=values,
+            texttemplate="%{text}",
+            textfont=dict(size=15),
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            colorbar=dict(title=dict(text="Number of<br>side effects"), thickness=14),
+            hovertemplate="%{x}<br>%{y}: %{z} side effect(s)<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Side effects of each treatment, by body system (number in each cell)",
+        xaxis=dict(title="Treatment", showgrid=False),
+        yaxis=dict(title="Body system affected", autorange="reversed", showgrid=False),
+        height=620,
+    )
+    return fig
+
+
+def body_system_table():
+    """Which side effects sit behind each cell of :func:`side_effect_heatmap`."""
+    rows = cite_rows(data.load("side_effects"))
+    names = _modality_names()
+    systems = [s for s in rows["body_system"].cat.categories if (rows["body_system"] == s).any()]
+    table = pd.DataFrame(
+        {
+            "Body system": [_body_system_label(str(s)) for s in systems],
+            **{
+                names[m]: [
+                    "<br>".join(f"• {_html.escape(e)}" for e in
+                                rows[(rows["modality_id"] == m) & (rows["body_system"] == s)]["effect"]) or "—"
+                    for s in systems
+                ]
+                for m in MODALITY_ORDER
+            },
+        }
+    )
+    return compact_table(table, "The side effects behind each cell of the heat map")
+
+
+def onset_rows() -> pd.DataFrame:
+    """Every side effect with its treatment and timing, earliest onset phase first.
+
+    Columns: ``id``, ``modality_id``, ``treatment``, ``effect``,
+    ``onset_phase``, ``onset_text``, ``day_min`` and ``day_max`` (Int64 days
+    after the start of treatment, ``<NA>`` unless a cited source gives them),
+    ``days`` (``"7–12"``, or ``""`` when timing is in words only),
+    ``duration_text``, ``source_ids``. Within a phase, treatments follow the teaching order.
+    """
+    rows = data.load("side_effects")
+    names = _modality_names()
+    order = {m: i for i, m in enumerate(MODALITY_ORDER)}
+    out = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "modality_id": rows["modality_id"],
+            "treatment": [names[m] for m in rows["modality_id"]],
+            "effect": rows["effect"],
+            "onset_phase": rows["onset_phase"],
+            "onset_text": rows["onset_text"],
+            "day_min": rows["onset_day_min"],
+            "day_max": rows["onset_day_max"],
+            "days": [_day_range(a, b) for a, b in zip(rows["onset_day_min"], rows["onset_day_max"])],
+            "duration_text": rows["duration_text"],
+            "source_ids": rows["source_ids"],
+            "_modality_rank": [order[m] for m in rows["modality_id"]],
+            "_row": range(len(rows)),
+        }
+    )
+    out = out.sort_values(["onset_phase", "_modality_rank", "_row"], kind="stable")
+    return cite_rows(out.drop(columns=["_modality_rank", "_row"]).reset_index(drop=True))
+
+
+def onset_table():
+    """When each side effect starts and how long it lasts, across treatments."""
+    rows = onset_rows()
+    table = pd.DataFrame(
+        {
+            "When it starts": [ONSET_LABELS[str(p)] for p in rows["onset_phase"]],
+            "Side effect (treatment)": [f"{e} ({t.lower()})" for e, t in zip(rows["effect"], rows["treatment"])],
+            "Onset (in words; days only where a source gives them)": [
+                f"{text} <strong>Days {days}.</strong>" if days else text
+                for text, days in zip(rows["onset_text"].map(_html.escape), rows["days"])
+            ],
+            "How long it lasts": rows["duration_text"].replace("", "—"),
+        }
+    )
+    return compact_table(table, "When side effects start and how long they last, across all treatments")
+
+
+def onset_days_chart() -> go.Figure:
+    """Onset as a bar of days, for the side effects whose source gives days.
+
+    Every other side effect has only a qualitative onset; the chart says how
+    many, so nobody reads the bars as the whole picture.
+    """
+    rows = onset_rows()
+    with_days = rows[rows["days"] != ""]
+    fig = go.Figure()
+    patterns = dict(zip(MODALITY_ORDER, ("", "/", "x", ".", "+")))
+    for modality in MODALITY_ORDER:
+        part = with_days[with_days["modality_id"] == modality]
+        if part.empty:
+            continue
+        low = [int(v) for v in part["day_min"]]
+        high = [int(v) for v in part["day_max"]]
+        name = part["treatment"].iloc[0]
+        fig.add_trace(
+            go.Bar(
+                y=part["effect"],
+                x=[max(h - lo, 0.6) for lo, h in zip(low, high)],
+                base=low,
+                orientation="h",
+                name=name,
+                marker=dict(color=MODALITY_COLOURS[modality], pattern=dict(shape=patterns[modality]),
+                            line=dict(color="#222222", width=1)),
+                text=[f"{name}: day {d}" for d in part["days"]],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=part[["onset_text", "duration_text"]].to_numpy(),
+                hovertemplate="%{y}<br>Starts: %{customdata[0]}<br>Lasts: %{customdata[1]}<extra></extra>",
+            )
+        )
+    in_words = len(rows) - len(with_days)
+    longest = max((int(v) for v in with_days["day_max"]), default=30)
+    fig.update_layout(
+        title="Onset in days, where a source gives days",
+        xaxis=dict(title="Days after the start of treatment (or of a chemotherapy dose)", range=[0, longest * 1.45],
+                   rangemode="tozero"),
+        yaxis=dict(title="Side effect", autorange="reversed", type="category"),
+        barmode="overlay",
+        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.3),
+        height=max(360, 46 * len(with_days) + 230),
+        annotations=[
+            dict(text=f"The other {in_words} of {len(rows)} side effects have their timing in words only (table above).",
+                 xref="paper", yref="paper", x=0, y=1.02, xanchor="left", yanchor="bottom", showarrow=False,
+                 font=dict(size=13))
+        ],
+    )
+    return fig
+
+
+# -- why each treatment causes its side effects --------------------------------
+
+def mechanism_rows(modality_id: str) -> pd.DataFrame:
+    """A modality's side effects with the mechanism group that explains each.
+
+    Columns: ``group_id``, ``group`` (label), ``explanation``, ``effect``,
+    ``mechanism`` (the effect's own explanation), ``onset_text``,
+    ``duration_text``, ``source_ids``. Groups follow their ``sequence``;
+    effects without a group come last under :data:`UNGROUPED_LABEL`.
+    """
+    rows = effects(modality_id)
+    groups = data.load("mechanism_groups").set_index("id")
+    links = dict(zip(*(data.load("side_effect_mechanism_groups")[c] for c in ("side_effect_id", "mechanism_group_id"))))
+    group_ids = [links.get(e, "") for e in rows["id"]]
+    out = pd.DataFrame(
+        {
+            "group_id": group_ids,
+            "group": [groups.loc[g, "label"] if g else UNGROUPED_LABEL for g in group_ids],
+            "explanation": [groups.loc[g, "explanation"] if g else "" for g in group_ids],
+            "effect": rows["effect"],
+            "mechanism": rows["mechanism"],
+            "onset_text": rows["onset_text"],
+            "duration_text": rows["duration_text"],
+            "source_ids": [";".join(filter(None, [s, groups.loc[g, "source_ids"] if g else ""]))
+                           for s, g in zip(rows["source_ids"], group_ids)],
+            "_rank": [int(groups.loc[g, "sequence"]) if g else 10_000 for g in group_ids],
+            "_row": range(len(rows)),
+        }
+    )
+    out = out.sort_values(["_rank", "_row"], kind="stable").drop(columns=["_rank", "_row"])
+    return cite_rows(out.reset_index(drop=True))
+
+
+def mechanism_summary(modality_id: str) -> str:
+    """HTML: each mechanism group of a modality with its explanation."""
+    rows = mechanism_rows(modality_id)
+    name = _modality_names()[modality_id]
+    parts = [f"<p><strong>Why {_html.escape(name.lower())} causes its side effects</strong></p><ul>"]
+    for group, part in rows.groupby("group", sort=False):
+        explanation = part["explanation"].iloc[0] or "Each side effect below has its own explanation."
+        effects_list = ", ".join(part["effect"])
+        parts.append(f"<li><strong>{_html.escape(group)}.</strong> {_html.escape(explanation)} "
+                     f"<em>Side effects: {_html.escape(effects_list)}.</em></li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def mechanism_table(modality_id: str):
+    """One modality's side effects grouped by mechanism, with onset and duration."""
+    rows = mechanism_rows(modality_id)
+    table = pd.DataFrame(
+        {
+            "Why (mechanism)": rows["group"],
+            "Side effect": rows["effect"],
+            "What happens": rows["mechanism"],
+            "When it starts": rows["onset_text"],
+            "How long it lasts": rows["duration_text"].replace("", "—"),
+        }
+    )
+    name = _modality_names()[modality_id]
+    return compact_table(table, f"Why {name.lower()} causes each of its side effects")
+
+
+def mechanism_view(modality: str) -> list:
+    """What the mechanism explorer shows for one modality."""
+    return [mechanism_summary(modality), mechanism_table(modality)]
+
+
+def mechanism_overview_table():
+    """Every modality's mechanism groups and the side effects each explains."""
+    names = _modality_names()
+    rows = []
+    for modality in MODALITY_ORDER:
+        for group, part in mechanism_rows(modality).groupby("group", sort=False):
+            rows.append({
+                "Treatment": names[modality],
+                "Why (mechanism)": group,
+                "How it causes harm": part["explanation"].iloc[0] or "See each side effect's own explanation.",
+                "Side effects it explains": "; ".join(part["effect"]),
+            })
+    return compact_table(pd.DataFrame(rows), "Why each treatment causes the side effects it does")
+
+
+def mechanism_explorer():
+    """Choose a treatment; see why it causes each of its side effects."""
+    import ipywidgets as widgets
+
+    from helpers.explorer import Explorer
+
+    names = _modality_names()
+    dropdown = widgets.Dropdown(options=[(names[m], m) for m in MODALITY_ORDER], value="chemotherapy",
+                                description="Treatment", style={"description_width": "initial"},
+                                layout=widgets.Layout(width="26em"))
+    return Explorer({"modality": dropdown}, mechanism_view, static_face=mechanism_overview_table(),
+                    title="Mechanism explorer")
