@@ -445,7 +445,8 @@ def readable(frame):
         words = words.replace("anc", "ANC").replace("wbc", "white count").replace("escc", "ESCC").replace("sins", "SINS")
         words = (words.replace("alpha beta", "α/β").replace("lln", "LLN").replace("mosteller", "Mosteller")
                  .replace("dubois", "DuBois").replace("segs", "segmented neutrophils"))
-        return words[:1].upper() + words[1:] + unit
+        first = words[:1].upper() if words[:1].isascii() else words[:1]
+        return first + words[1:] + unit
 
     def cell(value):
         if isinstance(value, bool):
