@@ -99,9 +99,14 @@ def render_question(number: int, question: Question, cite) -> str:
         f"<p><strong>Question {number}.</strong> {html.escape(question.prompt)} <em>{kind}</em></p>",
     ]
     if question.options:
-        parts.append('<ol type="A">')
-        parts.extend(f"<li>{html.escape(option)}</li>" for option in question.options)
-        parts.append("</ol>")
+        # Letters are written out: list-style letters are lost in some renderers
+        # (nbconvert's CSS shows 1, 2, 3), while the answers refer to A, B, C.
+        parts.append('<ul style="list-style:none;padding-left:1.2em">')
+        parts.extend(
+            f"<li><strong>{LETTERS[i]}.</strong> {html.escape(option)}</li>"
+            for i, option in enumerate(question.options)
+        )
+        parts.append("</ul>")
     sources = "; ".join(cite(question.source_ids))
     parts.append(
         "<details><summary>Show the answer</summary>"

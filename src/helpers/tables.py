@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 
 import pandas as pd
+
+
+_TAGS = re.compile(r"<[^>]+>")
 
 
 class Table:
@@ -23,7 +28,14 @@ class Table:
         return self.styler.to_html()
 
     def __repr__(self) -> str:
-        return f"{self.caption}\n{self.df.to_string(index=False)}"
+        # One line per row: the same words as the HTML without to_string's
+        # padding, which made long-text tables several times heavier.
+        lines = [self.caption, " | ".join(str(c) for c in self.df.columns)]
+        lines += [
+            " | ".join(" ".join(html.unescape(_TAGS.sub(" ", str(v))).split()) for v in row)
+            for row in self.df.itertuples(index=False)
+        ]
+        return "\n".join(lines)
 
 
 def styled(df: pd.DataFrame, caption: str, hide_index: bool = True) -> Table:
