@@ -594,3 +594,12 @@ def test_sources_in_collects_ids_in_order():
     assert ids[0] == "nci_surgery" and len(ids) == len(set(ids))
     with pytest.raises(DataError):
         d.sources_in(pd.DataFrame({"x": [1]}))
+
+
+def test_readme_table_index_lists_every_resource_with_its_row_count():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "tools/data_index.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
