@@ -81,3 +81,16 @@ def test_rebuilding_an_unchanged_notebook_gives_identical_bytes(tmp_path):
     first = path.read_bytes()
     assert build_notebooks.main(["--force", str(path)]) == 0
     assert path.read_bytes() == first
+
+
+def test_new_lesson_skeleton_has_every_required_section():
+    sys.path.insert(0, str(ROOT / "tools" / "authoring"))
+    import new_lesson
+    from test_notebook_lint import LESSON_SECTIONS, headings
+
+    nb = nbformat.v4.new_notebook(cells=new_lesson.skeleton("09_topic", "Topic"))
+    titles = [title for _level, title in headings(nb)]
+    assert [level for level, _ in headings(nb)].count(1) == 1
+    for section in LESSON_SECTIONS:
+        assert any(t.startswith(section) for t in titles), section
+    assert sum("navigation" in c.metadata.get("tags", []) for c in nb.cells) == 2

@@ -170,3 +170,8 @@ class TestErrors:
         error = DataError("data/x.csv, row 3, field 'y': bad")
         assert error._render_traceback_() == ["DataError: data/x.csv, row 3, field 'y': bad"]
         assert isinstance(error, (FriendlyError, ValueError))
+
+
+def test_table_plain_text_is_one_line_per_row_without_padding():
+    table = styled(pd.DataFrame({"A": ["x<br>y", "a &amp; b"], "B": ["1", "2"]}), "Caption")
+    assert repr(table).splitlines() == ["Caption", "A | B", "x y | 1", "a & b | 2"]

@@ -42,3 +42,109 @@ def test_every_modality_has_labelled_charts_and_tables(modality):
 def test_frequency_chart_keeps_ordinal_order():
     fig = side_effects.frequency_chart("radiation_therapy")
     assert list(fig.layout.xaxis.categoryarray) == list(side_effects.FREQUENCY_LABELS.values())
+
+
+# -- across treatments (07_side_effects_and_supportive_care) ------------------
+
+from helpers import data  # noqa: E402
+
+
+def test_heatmap_prints_the_matrix_counts_in_the_cells():
+    fig = side_effects.side_effect_heatmap()
+    assert accessibility_problems(fig) == []
+    heat = fig.data[0]
+    matrix = data.side_effect_matrix()
+    assert heat.z.tolist() == matrix.T.to_numpy().tolist()
+    assert heat.texttemplate == "%{text}" and heat.text.tolist() == heat.z.tolist()
+    assert heat.colorscale[0][1] != heat.colorscale[-1][1] and fig.layout.title.text
+    assert len(heat.x) == len(matrix.index) and len(heat.y) == len(matrix.columns)
+
+
+def test_body_system_table_puts_every_effect_in_its_cell():
+    table = side_effects.body_system_table()
+    effects = data.load("side_effects")
+    names = side_effects._modality_names()
+    for row in effects.itertuples():
+        label = side_effects._body_system_label(str(row.body_system))
+        cell = table.df.loc[table.df["Body system"] == label, names[row.modality_id]].iloc[0]
+        assert row.effect.replace("'", "&#x27;") in cell
+    assert "<" not in repr(table)
+
+
+def test_onset_rows_run_from_immediate_to_late_and_show_days_only_when_sourced():
+    rows = side_effects.onset_rows()
+    assert len(rows) == len(data.load("side_effects"))
+    phases = list(rows["onset_phase"].astype(str))
+    assert phases == sorted(phases, key=list(side_effects.ONSET_LABELS).index)
+    sourced = rows["day_min"].notna() & rows["day_max"].notna()
+    assert (rows.loc[sourced, "days"] != "").all() and (rows.loc[~sourced, "days"] == "").all()
+    pain_flare = rows[rows["id"] == "rt_pain_flare"].iloc[0]
+    assert pain_flare["days"] == "0–20"
+
+
+def test_onset_days_chart_draws_a_bar_per_sourced_range_and_counts_the_rest():
+    fig = side_effects.onset_days_chart()
+    assert accessibility_problems(fig) == []
+    rows = side_effects.onset_rows()
+    sourced = rows[rows["days"] != ""]
+    bars = {y: (base, base + width) for trace in fig.data for y, base, width in zip(trace.y, trace.base, trace.x)}
+    assert len(bars) == len(sourced)
+    for row in sourced.itertuples():
+        start, end = bars[row.effect]
+        assert start == row.day_min and end == pytest.approx(max(row.day_max, row.day_min + 0.6))
+    words_only = len(rows) - len(sourced)
+    assert f"other {words_only} of {len(rows)}" in fig.layout.annotations[0].text
+
+
+def test_every_mechanism_link_stays_within_its_modality():
+    groups = data.load("mechanism_groups").set_index("id")["modality_id"]
+    effects = data.load("side_effects").set_index("id")["modality_id"]
+    for link in data.load("side_effect_mechanism_groups").itertuples():
+        assert groups[link.mechanism_group_id] == effects[link.side_effect_id], link.side_effect_id
+
+
+@pytest.mark.parametrize("modality", ["surgery", "chemotherapy", "radiation_therapy",
+                                      "interventional_radiology", "targeted_therapy"])
+def test_mechanism_rows_cover_each_side_effect_once(modality):
+    rows = side_effects.mechanism_rows(modality)
+    assert sorted(rows["effect"]) == sorted(side_effects.effects(modality)["effect"])
+    assert "<table" in side_effects.mechanism_table(modality)._repr_html_()
+
+
+def test_mechanism_groups_teach_the_core_ideas():
+    chemo = side_effects.mechanism_rows("chemotherapy")
+    hair = chemo[chemo["effect"] == "Hair loss"].iloc[0]
+    assert hair["group"] == "Fast-dividing normal cells" and "bone marrow" in hair["explanation"]
+    radiation = side_effects.mechanism_rows("radiation_therapy")
+    assert "level" in radiation[radiation["effect"].str.contains("oesophag", case=False)].iloc[0]["explanation"]
+    targeted = side_effects.mechanism_rows("targeted_therapy")
+    assert targeted[targeted["effect"] == "High blood pressure"].iloc[0]["group"].startswith("Blood vessels")
+
+
+def test_side_effect_without_a_mechanism_link_falls_back_to_other(monkeypatch):
+    real_load = data.load
+
+    def without_hair_loss(name):
+        frame = real_load(name)
+        if name == "side_effect_mechanism_groups":
+            frame = frame[frame["side_effect_id"] != "chemo_hair_loss"]
+        return frame
+
+    monkeypatch.setattr(data, "load", without_hair_loss)
+    rows = side_effects.mechanism_rows("chemotherapy")
+    assert rows.iloc[-1]["effect"] == "Hair loss" and rows.iloc[-1]["group"] == side_effects.UNGROUPED_LABEL
+
+
+def test_mechanism_explorer_follows_its_control_and_lists_every_modality_statically():
+    explorer = side_effects.mechanism_explorer()
+    before = explorer.output.outputs
+    explorer.controls["modality"].value = "targeted_therapy"
+    after = explorer.output.outputs
+    assert before != after and "anti-angiogenic" in after[0]["data"]["text/html"]
+    static = side_effects.mechanism_overview_table().df
+    names = side_effects._modality_names()
+    assert set(static["Treatment"]) == set(names.values())
+    with pytest.raises(InputError):
+        side_effects.mechanism_rows("homeopathy")
+
+

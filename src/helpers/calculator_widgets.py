@@ -495,6 +495,8 @@ def calculator(name: str):
     if name not in _BUILDERS:
         raise InputError(f"unknown calculator {name!r}; choose from {', '.join(_BUILDERS)}")
     from helpers.explorer import LiveWithStaticFace
+    from helpers.lesson import cite
 
     build, title, _reference = _BUILDERS[name]
+    cite(calc.CALCULATOR_SOURCES[name])  # so the notebook's reference list includes them
     return LiveWithStaticFace(build(), static_face(name), title)

@@ -95,7 +95,7 @@ def render_question(number: int, question: Question, cite) -> str:
     kind = {"single": "Choose one.", "multiple": "Choose all that apply.",
             "numeric": f"Work it out{' in ' + question.unit if question.unit else ''}."}[question.type]
     parts = [
-        f'<div class="knowledge-check" style="margin:0 0 1em 0">',
+        '<div class="knowledge-check" style="margin:0 0 1em 0">',
         f"<p><strong>Question {number}.</strong> {html.escape(question.prompt)} <em>{kind}</em></p>",
     ]
     if question.options:

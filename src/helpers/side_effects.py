@@ -9,6 +9,7 @@ whole modality (blank ``subtype_id``) are always included.
 
 from __future__ import annotations
 
+import html as _html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
-from helpers.plotting import MODALITY_ORDER, PALETTE
+from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
 from helpers.tables import styled
 
 FREQUENCY_LABELS = {
@@ -174,13 +175,6 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
 # Cross-modality views (used by 07_side_effects_and_supportive_care): every
 # modality at once, by body system, by onset, and by mechanism.
 
-import html as _html  # noqa: E402
-import re  # noqa: E402
-
-from helpers.plotting import MODALITY_COLOURS, SEQUENTIAL  # noqa: E402
-from helpers.tables import Table  # noqa: E402
-
-_TAGS = re.compile(r"<[^>]+>")
 
 # Readable names for the project's body-system categories (data/README.md).
 BODY_SYSTEM_LABELS = {
@@ -197,27 +191,6 @@ BODY_SYSTEM_LABELS = {
 }
 # Shown for a side effect whose row in side_effect_mechanism_groups.csv is missing.
 UNGROUPED_LABEL = "Other reasons (see each side effect)"
-
-
-class CompactTable(Table):
-    """A :class:`~helpers.tables.Table` whose plain-text face is one line per row.
-
-    ``DataFrame.to_string`` pads every cell to the widest one in its column,
-    which makes long-text tables several times heavier in a stored notebook
-    than their HTML; this face keeps the same words without the padding.
-    """
-
-    def __repr__(self) -> str:
-        lines = [self.caption, " | ".join(str(c) for c in self.df.columns)]
-        lines += [" | ".join(_html.unescape(_TAGS.sub(" ", str(v))).replace("  ", " ").strip() for v in row)
-                  for row in self.df.itertuples(index=False)]
-        return "\n".join(lines)
-
-
-def compact_table(df: pd.DataFrame, caption: str) -> CompactTable:
-    """Like :func:`helpers.tables.styled`, with the compact plain-text face."""
-    table = styled(df, caption)
-    return CompactTable(table.df, table.styler, table.caption)
 
 
 def _body_system_label(system: str) -> str:
@@ -289,7 +262,7 @@ def body_system_table():
             },
         }
     )
-    return compact_table(table, "The side effects behind each cell of the heat map")
+    return styled(table, "The side effects behind each cell of the heat map")
 
 
 def onset_rows() -> pd.DataFrame:
@@ -339,7 +312,7 @@ def onset_table():
             "How long it lasts": rows["duration_text"].replace("", "—"),
         }
     )
-    return compact_table(table, "When side effects start and how long they last, across all treatments")
+    return styled(table, "When side effects start and how long they last, across all treatments")
 
 
 def onset_days_chart() -> go.Figure:
@@ -454,7 +427,7 @@ def mechanism_table(modality_id: str):
         }
     )
     name = _modality_names()[modality_id]
-    return compact_table(table, f"Why {name.lower()} causes each of its side effects")
+    return styled(table, f"Why {name.lower()} causes each of its side effects")
 
 
 def mechanism_view(modality: str) -> list:
@@ -474,7 +447,7 @@ def mechanism_overview_table():
                 "How it causes harm": part["explanation"].iloc[0] or "See each side effect's own explanation.",
                 "Side effects it explains": "; ".join(part["effect"]),
             })
-    return compact_table(pd.DataFrame(rows), "Why each treatment causes the side effects it does")
+    return styled(pd.DataFrame(rows), "Why each treatment causes the side effects it does")
 
 
 def mechanism_explorer():

@@ -1,0 +1,485 @@
+"""Radiation therapy for spinal tumours: techniques, fractionation and side effects by level.
+
+Pure builders (tables and figures from ``helpers.data``) plus two explorers,
+used by ``04_radiation_therapy``:
+
+* techniques: :func:`technique_table`, :func:`uses_table`;
+* fractionation: :func:`schedules` (BED and EQD2 of every schedule in
+  ``radiation_regimens.csv``, computed by :func:`helpers.calculators.bed` and
+  :func:`helpers.calculators.eqd2`), :func:`fraction_map`, :func:`eqd2_chart`,
+  :func:`dose_table`, :func:`fractionation_explorer`;
+* the spinal cord: :func:`cord_limits_table`;
+* side effects by spinal level: :func:`level_effects`, :func:`level_explorer`,
+  :func:`all_levels_table`;
+* supportive medicines: :func:`supportive_medicines_table`.
+
+Every clinical value comes from a cited row in ``data/``; the alpha/beta
+ratios and the dose per fraction above which BED and EQD2 are only nominal are
+in ``radiobiology_parameters.csv``.  Doses are in gray (Gy).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers import calculators, data
+from helpers.errors import InputError
+from helpers.explorer import Explorer
+from helpers.lesson import cite, cite_rows
+from helpers.plotting import PALETTE, with_menu
+from helpers.tables import styled
+
+MODALITY = "radiation_therapy"
+
+# Display styling for the techniques in radiation_regimens.csv.  Each has a
+# colour, a marker symbol and a bar pattern, so colour never carries meaning alone.
+TECHNIQUE_LABELS = {
+    "conventional_ebrt": "Conventional external beam",
+    "sbrt": "SBRT (stereotactic, 2 to 5 fractions)",
+    "srs": "SRS (stereotactic, 1 fraction)",
+    "craniospinal": "Craniospinal (brain and whole spine)",
+}
+TECHNIQUE_COLOURS = dict(zip(TECHNIQUE_LABELS, (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3])))
+TECHNIQUE_SYMBOLS = dict(zip(TECHNIQUE_LABELS, ("circle", "diamond", "star", "square")))
+TECHNIQUE_PATTERNS = dict(zip(TECHNIQUE_LABELS, ("", "/", "x", ".")))
+
+
+# --------------------------------------------------------------------------
+# Radiobiology parameters (alpha/beta ratios, the model's limit)
+# --------------------------------------------------------------------------
+
+def _parameters() -> pd.DataFrame:
+    return data.load("radiobiology_parameters")
+
+
+def alpha_beta_options() -> list[tuple[str, float]]:
+    """(label, α/β in Gy) pairs for a dropdown, from ``radiobiology_parameters.csv``."""
+    rows = cite_rows(_parameters().query("kind == 'alpha_beta'"))
+    return [(f"{value:g} Gy: {name.split(' for ', 1)[-1]}", float(value))
+            for name, value in zip(rows["name"], rows["value"])]
+
+
+def _alpha_beta_row(alpha_beta_gy: float) -> pd.Series | None:
+    rows = _parameters().query("kind == 'alpha_beta'")
+    match = rows[rows["value"] == float(alpha_beta_gy)]
+    return None if match.empty else match.iloc[0]
+
+
+def nominal_above_gy() -> float:
+    """Dose per fraction (Gy) above which BED and EQD2 are treated as nominal."""
+    row = cite_rows(_parameters().query("id == 'lq_nominal_above'"))
+    return float(row["value"].iloc[0])
+
+
+# --------------------------------------------------------------------------
+# Schedules: BED and EQD2
+# --------------------------------------------------------------------------
+
+def _regimens() -> pd.DataFrame:
+    return data.load("radiation_regimens")
+
+
+def schedule_choices() -> list[tuple[str, str]]:
+    """(name, id) pairs of every schedule, in the data's order."""
+    regimens = _regimens()
+    return list(zip(regimens["name"].astype(str), regimens["id"].astype(str)))
+
+
+def _check_schedule(regimen_id: str) -> None:
+    valid = [rid for _name, rid in schedule_choices()]
+    if regimen_id not in valid:
+        raise InputError(f"unknown schedule {regimen_id!r}; choose from {', '.join(valid)}")
+
+
+def schedules(alpha_beta_gy: float) -> pd.DataFrame:
+    """Every schedule with its BED and EQD2 (Gy) for one α/β ratio (Gy).
+
+    Columns: the columns of ``radiation_regimens`` plus ``bed_gy``,
+    ``eqd2_gy``, ``nominal`` (True when the dose per fraction is above
+    :func:`nominal_above_gy`) and ``rank`` (1 = highest EQD2).  A bad α/β
+    raises :class:`~helpers.errors.InputError` from the calculators.
+    """
+    frame = cite_rows(_regimens()).reset_index(drop=True)
+    frame["bed_gy"] = [calculators.bed(d, n, alpha_beta_gy)
+                       for d, n in zip(frame["total_dose_gy"], frame["fractions"])]
+    frame["eqd2_gy"] = [calculators.eqd2(d, n, alpha_beta_gy)
+                        for d, n in zip(frame["total_dose_gy"], frame["fractions"])]
+    frame["nominal"] = frame["dose_per_fraction_gy"] > nominal_above_gy()
+    order = frame["eqd2_gy"].rank(ascending=False, method="first").astype(int)
+    frame["rank"] = order
+    cite("fowler1989_lq")
+    return frame
+
+
+def _short(total: float, fractions: int) -> str:
+    return f"{total:g} Gy × 1" if fractions == 1 else f"{total:g} Gy in {fractions}"
+
+
+def fraction_map() -> go.Figure:
+    """Dose per fraction against number of fractions, one marker per schedule."""
+    frame = schedules(10.0)
+    limit = nominal_above_gy()
+    fig = go.Figure()
+    top = float(frame["dose_per_fraction_gy"].max()) + 2
+    fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=21.5, y0=limit, y1=top,
+                  fillcolor="#EEEEEE", line=dict(width=0), layer="below")
+    fig.add_annotation(x=21.3, y=top - 0.6, xanchor="right", showarrow=False, font=dict(size=12),
+                       text=f"Shaded: above {limit:g} Gy per fraction, BED and EQD2 are nominal")
+    for technique, label in TECHNIQUE_LABELS.items():
+        part = frame[frame["technique"].astype(str) == technique]
+        if part.empty:
+            continue
+        positions = [_text_position(frame, row) for row in part.itertuples(index=False)]
+        fig.add_trace(go.Scatter(
+            x=part["fractions"].astype(int), y=part["dose_per_fraction_gy"], mode="markers+text", name=label,
+            text=[_short(d, n) for d, n in zip(part["total_dose_gy"], part["fractions"].astype(int))],
+            textposition=positions, textfont=dict(size=12),
+            marker=dict(color=TECHNIQUE_COLOURS[technique], symbol=TECHNIQUE_SYMBOLS[technique], size=14,
+                        line=dict(color="white", width=1)),
+            customdata=part[["name", "total_dose_gy"]].to_numpy(),
+            hovertemplate="%{customdata[0]}<br>%{x} fraction(s) of %{y:g} Gy<extra></extra>",
+        ))
+    fig.update_layout(
+        title="Few large fractions or many small ones: the spine schedules",
+        xaxis=dict(title="Number of fractions (treatment sessions)", range=[0, 21.5], dtick=2),
+        yaxis=dict(title="Dose per fraction (Gy)", range=[0, top]),
+        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.22),
+        height=520,
+    )
+    return fig
+
+
+def _text_position(frame: pd.DataFrame, row) -> str:
+    """Place each label where it does not collide with a neighbour's."""
+    if row.fractions >= 15:
+        return "middle left"
+    same_dose = frame[(frame["dose_per_fraction_gy"] == row.dose_per_fraction_gy) & (frame["id"] != row.id)]
+    if not same_dose.empty and (abs(same_dose["fractions"] - row.fractions) <= 2).any():
+        return "top center" if row.fractions < same_dose["fractions"].min() else "bottom center"
+    return "middle right"
+
+
+def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
+    """EQD2 of every schedule (bars, largest at the top) with its physical total dose.
+
+    ``highlight`` (a schedule id) is outlined and labelled "your choice".
+    Schedules above the nominal limit carry an asterisk.
+    """
+    if highlight is not None:
+        _check_schedule(highlight)
+    frame = schedules(alpha_beta_gy).sort_values("eqd2_gy", kind="mergesort")
+    categories = frame["name"].astype(str).tolist()
+    fig = go.Figure()
+    for technique, label in TECHNIQUE_LABELS.items():
+        part = frame[frame["technique"].astype(str) == technique]
+        if part.empty:
+            continue
+        chosen = part["id"].astype(str) == (highlight or "")
+        fig.add_trace(go.Bar(
+            x=part["eqd2_gy"], y=part["name"].astype(str), orientation="h", name=label,
+            marker=dict(color=TECHNIQUE_COLOURS[technique],
+                        pattern=dict(shape=TECHNIQUE_PATTERNS[technique], fillmode="overlay",
+                                     fgcolor="white", solidity=0.35),
+                        line=dict(color=["#000000" if c else TECHNIQUE_COLOURS[technique] for c in chosen],
+                                  width=[4 if c else 1 for c in chosen])),
+            customdata=part[["bed_gy", "dose_per_fraction_gy"]].to_numpy(),
+            hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]:.1f} Gy"
+                           "<br>%{customdata[1]:g} Gy per fraction<extra></extra>"),
+        ))
+    fig.add_trace(go.Scatter(
+        x=frame["total_dose_gy"], y=categories, mode="markers", name="Physical total dose",
+        marker=dict(symbol="line-ns-open", size=18, color="#000000", line=dict(width=3)),
+        hovertemplate="%{y}<br>Physical total dose %{x:g} Gy<extra></extra>",
+    ))
+    # Value labels sit right of whichever is longer, the bar or the tick, so they never collide.
+    top = float(frame[["eqd2_gy", "total_dose_gy"]].to_numpy().max())
+    labels = [f"{e:.1f}{' *' if nom else ''}{'  ◀ your choice' if rid == highlight else ''}"
+              for e, nom, rid in zip(frame["eqd2_gy"], frame["nominal"], frame["id"].astype(str))]
+    fig.add_trace(go.Scatter(
+        x=[max(e, t) + top * 0.015 for e, t in zip(frame["eqd2_gy"], frame["total_dose_gy"])], y=categories,
+        mode="text", text=labels, textposition="middle right", textfont=dict(size=12, color="#000000"),
+        showlegend=False, hoverinfo="skip", cliponaxis=False,
+    ))
+    limit = nominal_above_gy()
+    annotations = [dict(xref="paper", yref="paper", x=0, y=-0.2, xanchor="left", showarrow=False,
+                        font=dict(size=12),
+                        text=f"* above {limit:g} Gy per fraction: nominal value. Black tick: physical total dose.")]
+    fig.update_layout(
+        title=f"EQD2 of each schedule with α/β = {alpha_beta_gy:g} Gy",
+        xaxis=dict(title=f"EQD2: equivalent dose in 2-Gy fractions (Gy), α/β {alpha_beta_gy:g} Gy",
+                   range=[0, top * (1.45 if highlight else 1.25)]),
+        yaxis=dict(title="Schedule", type="category", categoryorder="array", categoryarray=categories),
+        barmode="overlay",
+        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.3),
+        annotations=annotations,
+        height=600,
+        margin=dict(b=150),
+    )
+    return fig
+
+
+def schedule_summary(regimen_id: str, alpha_beta_gy: float) -> str:
+    """HTML: dose per fraction, BED, EQD2 and rank of one schedule for one α/β."""
+    _check_schedule(regimen_id)
+    frame = schedules(alpha_beta_gy)
+    row = frame[frame["id"].astype(str) == regimen_id].iloc[0]
+    meaning = _alpha_beta_row(alpha_beta_gy)
+    about = f" ({html.escape(str(meaning['applies_to']).lower())})" if meaning is not None else ""
+    if meaning is not None:
+        cite(meaning["source_ids"])
+    n = int(row["fractions"])
+    parts = [
+        f"<p><strong>{html.escape(str(row['name']))}</strong>: {n} fraction{'s' if n != 1 else ''} of "
+        f"{row['dose_per_fraction_gy']:g} Gy.</p>",
+        f"<p>With α/β = {alpha_beta_gy:g} Gy{about}: <strong>BED {row['bed_gy']:.1f} Gy, "
+        f"EQD2 {row['eqd2_gy']:.1f} Gy</strong>. That is number {int(row['rank'])} of {len(frame)} "
+        f"schedules, counting from the highest EQD2.</p>",
+    ]
+    if bool(row["nominal"]):
+        parts.append(f"<p><strong>Nominal value:</strong> {row['dose_per_fraction_gy']:g} Gy per fraction is above "
+                     f"{nominal_above_gy():g} Gy, where the linear-quadratic model is less reliable.</p>")
+    if meaning is not None:
+        parts.append(f"<p><em>About this α/β:</em> {html.escape(str(meaning['note']))}</p>")
+    parts.append(f"<p><em>Typical use:</em> {html.escape(str(row['typical_use']))} "
+                 f"<em>Evidence:</em> {html.escape(str(row['evidence_note']))}</p>")
+    return "\n".join(parts)
+
+
+def fractionation_view(schedule: str, alpha_beta: float) -> list:
+    """What the fractionation explorer shows: a summary and the EQD2 chart."""
+    return [schedule_summary(schedule, alpha_beta), eqd2_chart(alpha_beta, highlight=schedule)]
+
+
+def eqd2_menu_chart() -> go.Figure:
+    """Static face: the EQD2 chart with a menu over the α/β ratios."""
+    return with_menu([(label, eqd2_chart(ab)) for label, ab in alpha_beta_options()],
+                     title="EQD2 of every schedule", menu_label="α/β")
+
+
+def fractionation_explorer() -> Explorer:
+    """Pick a schedule and an α/β ratio; see dose per fraction, BED, EQD2 and where it ranks."""
+    import ipywidgets as widgets
+
+    choices = schedule_choices()
+    schedule = widgets.Dropdown(options=choices, value="sbrt_24gy_2fx" if "sbrt_24gy_2fx" in dict(choices).values()
+                                else choices[0][1], description="Schedule",
+                                style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+    ratios = alpha_beta_options()
+    alpha_beta = widgets.Dropdown(options=ratios, value=ratios[0][1], description="α/β ratio",
+                                  style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+    return Explorer({"schedule": schedule, "alpha_beta": alpha_beta}, fractionation_view,
+                    static_face=eqd2_menu_chart(), title="Fractionation explorer")
+
+
+def dose_table():
+    """Every schedule with dose per fraction, BED and EQD2 for each α/β ratio in the data."""
+    ratios = alpha_beta_options()
+    base = schedules(ratios[0][1])
+    table = pd.DataFrame({
+        "Schedule": base["name"],
+        "Technique": [TECHNIQUE_LABELS[str(t)] for t in base["technique"]],
+        "Dose per fraction (Gy)": [f"{d:g}" + (" *" if nom else "") for d, nom in
+                                   zip(base["dose_per_fraction_gy"], base["nominal"])],
+    })
+    for _label, ab in ratios:
+        frame = schedules(ab)
+        table[f"BED, α/β {ab:g} (Gy)"] = [f"{v:.1f}" for v in frame["bed_gy"]]
+        table[f"EQD2, α/β {ab:g} (Gy)"] = [f"{v:.1f}" for v in frame["eqd2_gy"]]
+    table["Typical use"] = base["typical_use"]
+    return styled(table, f"BED and EQD2 of every schedule (* above {nominal_above_gy():g} Gy per fraction: nominal)")
+
+
+# --------------------------------------------------------------------------
+# Techniques and where radiation is used
+# --------------------------------------------------------------------------
+
+_TECHNIQUE_ASPECTS = {
+    "sessions": "Sessions (fractions)",
+    "dose_per_fraction": "Dose per session",
+    "target_and_margin": "What the beam covers",
+    "precision_and_positioning": "Precision and positioning",
+    "typical_uses": "Typically used for",
+    "nursing_focus": "Nursing focus",
+}
+
+
+def technique_table():
+    """Conventional, stereotactic and whole-spine radiation compared, aspect by aspect."""
+    techniques = cite_rows(data.load("radiation_techniques"))
+    subtypes = data.load("modality_subtypes")
+    subtypes = cite_rows(subtypes[subtypes["id"].isin(techniques["subtype_id"])]).set_index("id")
+    columns = {"Aspect": list(_TECHNIQUE_ASPECTS.values())}
+    for row in techniques.itertuples(index=False):
+        columns[str(subtypes.loc[row.subtype_id, "name"])] = [str(getattr(row, a)) for a in _TECHNIQUE_ASPECTS]
+    return styled(pd.DataFrame(columns), "Three ways of giving radiation to the spine, compared")
+
+
+def uses_table():
+    """Where radiation fits in the synthetic scenarios: form, role and why."""
+    plan = data.load("scenario_modalities")
+    plan = cite_rows(plan[plan["modality_id"] == MODALITY])
+    scenarios = data.load("scenarios").set_index("id")
+    subtypes = data.load("modality_subtypes").set_index("id")
+    table = pd.DataFrame({
+        "Situation (synthetic scenario)": [str(scenarios.loc[s, "title"]) for s in plan["scenario_id"]],
+        "Form of radiation": [str(subtypes.loc[s, "name"]) if s else "" for s in plan["subtype_id"]],
+        "Role": [data.ROLE_LABELS[str(r)] for r in plan["role"]],
+        "Used": ["usually" if str(d) == "usual" else "only if needed" for d in plan["decision"]],
+        "Why": plan["rationale"],
+    })
+    return styled(table, "Where radiation fits: the synthetic teaching scenarios")
+
+
+# --------------------------------------------------------------------------
+# The spinal cord
+# --------------------------------------------------------------------------
+
+def cord_alpha_beta_gy() -> float:
+    """The α/β ratio (Gy) used for late spinal cord effects."""
+    row = cite_rows(_parameters().query("id == 'alpha_beta_spinal_cord_late'"))
+    return float(row["value"].iloc[0])
+
+
+def cord_limits() -> pd.DataFrame:
+    """Cord dose limits with ``eqd2_gy`` at the cord α/β (NaN for conventional limits)."""
+    limits = cite_rows(data.load("spinal_cord_dose_limits")).reset_index(drop=True)
+    ab = cord_alpha_beta_gy()
+    limits["eqd2_gy"] = [calculators.eqd2(d, int(n), ab) if pd.notna(n) else float("nan")
+                         for d, n in zip(limits["total_dose_gy"], limits["fractions"])]
+    cite("fowler1989_lq")
+    return limits
+
+
+def cord_limits_table():
+    """Published spinal cord dose limits, their risk, and the EQD2 of each at the cord α/β."""
+    limits = cord_limits()
+    ab = cord_alpha_beta_gy()
+    table = pd.DataFrame({
+        "Schedule type": limits["fractionation"].astype(str),
+        "Where the dose is measured": limits["structure"],
+        "Dose limit (Gy)": [f"{d:g}" for d in limits["total_dose_gy"]],
+        "Fractions": [str(int(n)) if pd.notna(n) else "daily, many" for n in limits["fractions"]],
+        "Dose per fraction": limits["dose_per_fraction_text"],
+        "Risk of myelopathy": limits["risk_text"],
+        f"EQD2 at α/β {ab:g} (Gy)": [f"{e:.1f}" if pd.notna(e) else "close to the total (small fractions)"
+                                      for e in limits["eqd2_gy"]],
+        "Data": limits["population"],
+    })
+    return styled(table, "Spinal cord dose limits used in planning, and their EQD2")
+
+
+# --------------------------------------------------------------------------
+# Side effects by spinal level
+# --------------------------------------------------------------------------
+
+def level_choices() -> list[tuple[str, str]]:
+    """(name, id) pairs of the spinal levels, from the neck down."""
+    levels = data.load("spinal_levels")
+    return list(zip(levels["name"].astype(str), levels["id"].astype(str)))
+
+
+def _check_level(level_id: str) -> None:
+    valid = [lid for _name, lid in level_choices()]
+    if level_id not in valid:
+        raise InputError(f"unknown spinal level {level_id!r}; choose from {', '.join(valid)}")
+
+
+def level_effects(level_id: str) -> pd.DataFrame:
+    """Radiation side effects specific to one spinal level, with linked supportive care."""
+    _check_level(level_id)
+    rows = data.side_effects_with_care(MODALITY)
+    return cite_rows(rows[rows["spinal_level_id"] == level_id].reset_index(drop=True))
+
+
+def any_level_effects() -> pd.DataFrame:
+    """Effects of radiation at any level and with any technique (blank level and form)."""
+    rows = data.side_effects_with_care(MODALITY)
+    return cite_rows(rows[(rows["spinal_level_id"] == "") & (rows["subtype_id"] == "")].reset_index(drop=True))
+
+
+def level_summary(level_id: str) -> str:
+    """HTML: the level's vertebrae, the organs near the beam and the effects at every level."""
+    _check_level(level_id)
+    levels = cite_rows(data.load("spinal_levels")).set_index("id")
+    row = levels.loc[level_id]
+    general = any_level_effects()
+    acute = general[general["onset_phase"].astype(str) != "late"]["effect"]
+    return (
+        f"<p><strong>{html.escape(str(row['name']))}</strong> (vertebrae {html.escape(str(row['vertebrae']))}). "
+        f"<em>Organs in or near the beam:</em> {html.escape(str(row['organs_near_field']))}.</p>"
+        f"<p><em>Also possible at any level:</em> {html.escape('; '.join(acute.str.lower()))}.</p>"
+    )
+
+
+def level_table(level_id: str):
+    """The level's own side effects: when they start, and what the nurse assesses, does and teaches."""
+    rows = level_effects(level_id)
+    name = dict((lid, n) for n, lid in level_choices())[level_id]
+    table = pd.DataFrame({
+        "Side effect": rows["effect"],
+        "When it starts": rows["onset_text"],
+        "Assess": rows["nursing_assessment"],
+        "Act": rows["nursing_interventions"],
+        "Teach": rows["patient_teaching"],
+        "Red flags": rows["red_flags"],
+        "Supportive care": rows["supportive_care"].replace("", "—"),
+    })
+    return styled(table, f"Radiation to the {name.split(' (')[0].lower()}: side effects and nursing care")
+
+
+def level_view(level: str) -> list:
+    """What the level explorer shows for one spinal level."""
+    return [level_summary(level), level_table(level)]
+
+
+def all_levels_table():
+    """Every spinal level with the organs near the beam, its effects and the care for them."""
+    levels = cite_rows(data.load("spinal_levels"))
+    records = []
+    for level in levels.itertuples(index=False):
+        rows = level_effects(str(level.id))
+        records.append({
+            "Level treated": f"{level.name} ({level.vertebrae})",
+            "Organs in or near the beam": level.organs_near_field,
+            "Side effects": "; ".join(rows["effect"]),
+            "What the nurse does": " ".join(rows["nursing_interventions"]),
+            "Supportive care": "; ".join(sorted({c for cell in rows["supportive_care"] for c in cell.split(", ") if c}))
+                               or "—",
+        })
+    return styled(pd.DataFrame(records), "Side effects and nursing care by the part of the spine treated")
+
+
+def level_explorer() -> Explorer:
+    """Choose the part of the spine treated; see its side effects and their nursing care."""
+    import ipywidgets as widgets
+
+    choices = level_choices()
+    dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Part of the spine treated",
+                                style={"description_width": "initial"}, layout=widgets.Layout(width="32em"))
+    return Explorer({"level": dropdown}, level_view, static_face=all_levels_table(),
+                    title="Side effects by spinal level")
+
+
+# --------------------------------------------------------------------------
+# Supportive medicines: steroids and blood thinners
+# --------------------------------------------------------------------------
+
+SUPPORTIVE_MEDICINES = ("dexamethasone_management", "anticoagulation_treatment", "vte_prophylaxis")
+
+
+def supportive_medicines_table():
+    """Steroids for swelling and blood thinners for clots: purpose, evidence, nursing, local variation."""
+    care = data.load("supportive_care").set_index("id").loc[list(SUPPORTIVE_MEDICINES)].reset_index()
+    cite_rows(care)
+    table = pd.DataFrame({
+        "Medicine": care["name"],
+        "What it is for": care["what_it_addresses"],
+        "What the evidence says": care["evidence_note"],
+        "What the nurse does": care["nurse_role"],
+        "Where practice varies": [note if varies else "—" for note, varies in
+                                  zip(care["practice_note"], care["practice_varies"])],
+    })
+    return styled(table, "Steroids and blood thinners during radiation: what they do and what the nurse does")

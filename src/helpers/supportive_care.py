@@ -1,0 +1,372 @@
+"""Supportive care across treatments, steroids and blood thinners, and MSCC.
+
+Pure builders (tables and figures from :mod:`helpers.data`) plus one explorer,
+used by ``07_side_effects_and_supportive_care``:
+
+* from a side effect to the supportive care linked to it
+  (``supportive_care.csv`` via ``supportive_care_side_effects.csv``), with the
+  strength of the evidence, whose grading it is, and the nurse's role;
+* the supportive care services and how firmly the evidence backs each;
+* dexamethasone and anticoagulants side by side (``supportive_medicine_points.csv``);
+* metastatic spinal cord compression: early and late signs
+  (``emergency_signs.csv``) and what the nurse does, how fast (``mscc_actions.csv``).
+
+Every builder records the sources of the rows it shows (:func:`helpers.lesson.cite_rows`).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers import data
+from helpers.errors import InputError
+from helpers.tables import styled
+from helpers.explorer import Explorer, message_html
+from helpers.lesson import cite_rows, source_links
+from helpers.plotting import MODALITY_ORDER, PALETTE
+
+# Readable labels for the project's evidence categories (data/README.md explains them).
+EVIDENCE_LABELS = {
+    "insufficient": "Insufficient evidence",
+    "limited": "Limited evidence",
+    "moderate": "May be offered (guideline)",
+    "standard_practice": "Standard practice",
+    "guideline_recommended": "Recommended by a guideline",
+}
+# The supportive care services a person is commonly offered alongside treatment.
+SERVICE_CATEGORIES = (
+    "nutrition_therapy",
+    "integrative_support",
+    "pain_management",
+    "oncology_rehabilitation",
+    "mind_body_medicine",
+)
+ASPECT_LABELS = {
+    "why_given": "Why it is given",
+    "monitor": "What the nurse monitors",
+    "teach": "What to teach",
+    "practice_varies": "What varies between centres",
+}
+MEDICINE_LABELS = {
+    "steroid_management": "Dexamethasone (a steroid)",
+    "anticoagulant_management": "Blood thinners (anticoagulants)",
+}
+STAGE_LABELS = {
+    "early_pain": "Early: pain",
+    "neurological": "Neurological signs",
+    "late_neurological": "Late neurological signs",
+}
+URGENCY_LABELS = {
+    "within_24_hours": "Act within 24 hours",
+    "immediate": "Act immediately (emergency)",
+}
+URGENCY_STYLE = {  # colour AND symbol AND a text label, so colour is never alone
+    "within_24_hours": (PALETTE[0], "circle", "within 24 h"),
+    "immediate": (PALETTE[5], "diamond", "immediately"),
+}
+TIMING_LABELS = {
+    "immediately": "Immediately",
+    "within_24_hours": "Within 24 hours",
+    "ongoing": "Start now and repeat",
+}
+
+
+def _modality_names() -> dict[str, str]:
+    overview = data.modality_overview()
+    return dict(zip(overview["modality_id"], overview["name"]))
+
+
+def _varies_text(varies: bool, note: str) -> str:
+    return f"Yes: {note}" if varies else "No variation noted"
+
+
+def _wrap(text: str, width: int = 46) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+# -- from a side effect to supportive care ------------------------------------
+
+def effect_choices() -> list[tuple[str, str]]:
+    """("Treatment: side effect", side_effect_id) pairs, treatments in teaching order."""
+    effects = data.load("side_effects")
+    names = _modality_names()
+    choices = []
+    for modality in MODALITY_ORDER:
+        rows = effects[effects["modality_id"] == modality]
+        choices.extend((f"{names[modality]}: {effect}", sid) for effect, sid in zip(rows["effect"], rows["id"]))
+    return choices
+
+
+def _check_effect(side_effect_id: str) -> pd.Series:
+    effects = data.load("side_effects").set_index("id", drop=False)
+    if side_effect_id not in effects.index:
+        raise InputError(
+            f"unknown side effect {side_effect_id!r}; choose an id from data/side_effects.csv, "
+            f"for example {', '.join(effects.index[:3])}"
+        )
+    return effects.loc[side_effect_id]
+
+
+def care_for_effect(side_effect_id: str) -> pd.DataFrame:
+    """The supportive care linked to one side effect, in supportive_care.csv order.
+
+    All columns of ``supportive_care`` (``evidence_strength`` stays an ordered
+    categorical); ``source_ids`` joins the care row's sources and the link's.
+    Empty when nothing is linked. Raises :class:`InputError` for an unknown id.
+    """
+    _check_effect(side_effect_id)
+    care = data.load("supportive_care")
+    links = data.load("supportive_care_side_effects")
+    links = links[links["side_effect_id"] == side_effect_id]
+    link_sources = dict(zip(links["supportive_care_id"], links["source_ids"]))
+    rows = care[care["id"].isin(list(link_sources))].reset_index(drop=True)
+    rows["source_ids"] = [
+        ";".join(dict.fromkeys(f"{own};{link_sources[cid]}".split(";")))
+        for own, cid in zip(rows["source_ids"], rows["id"])
+    ]
+    return cite_rows(rows)
+
+
+def care_table(side_effect_id: str):
+    """What each linked supportive care does, how firm its evidence is, the nurse's part."""
+    rows = care_for_effect(side_effect_id)
+    effect = _check_effect(side_effect_id)["effect"]
+    table = pd.DataFrame(
+        {
+            "Supportive care": rows["name"],
+            "What it addresses": rows["what_it_addresses"],
+            "Strength of evidence": [EVIDENCE_LABELS[str(e)] for e in rows["evidence_strength"]],
+            "Whose grading, and what it says": rows["evidence_note"],
+            "The nurse's role": rows["nurse_role"],
+            "Does practice vary?": [_varies_text(v, n) for v, n in zip(rows["practice_varies"], rows["practice_note"])],
+        }
+    )
+    return styled(table, f"Supportive care for: {effect}")
+
+
+def care_summary(side_effect_id: str) -> str:
+    """HTML: the side effect, its treatment, its red flags and its sources."""
+    row = _check_effect(side_effect_id)
+    cite_rows(pd.DataFrame([row]))
+    treatment = _modality_names()[row["modality_id"]]
+    flags = f"<br><strong>Red flags:</strong> {html.escape(row['red_flags'])}" if row["red_flags"] else ""
+    return (
+        f"<p><strong>{html.escape(row['effect'])}</strong> (after {html.escape(treatment.lower())}). "
+        f"{html.escape(row['mechanism'])}{flags} "
+        f"<span style='font-size:85%'>[{source_links(row['source_ids'])}]</span></p>"
+    )
+
+
+def care_view(side_effect: str) -> list:
+    """What the supportive-care explorer shows for one side effect."""
+    summary = care_summary(side_effect)
+    if care_for_effect(side_effect).empty:
+        note = ("No supportive care service is linked to this side effect in the data; "
+                "its nursing care is in the lesson on its treatment.")
+        return [summary, message_html(note, kind="info")]
+    return [summary, care_table(side_effect)]
+
+
+def symptom_care_table():
+    """Every side effect and the supportive care linked to it (with evidence strength)."""
+    care = data.load("supportive_care").set_index("id")
+    links = cite_rows(data.load("supportive_care_side_effects"))
+    order = {cid: i for i, cid in enumerate(care.index)}
+    rows = []
+    for label, sid in effect_choices():
+        linked = sorted(links.loc[links["side_effect_id"] == sid, "supportive_care_id"], key=order.get)
+        treatment, _, effect = label.partition(": ")
+        rows.append({
+            "Side effect (treatment)": f"{effect} ({treatment.lower()})",
+            "Supportive care (strength of evidence)": "; ".join(
+                f"{care.loc[c, 'name']} ({EVIDENCE_LABELS[str(care.loc[c, 'evidence_strength'])].lower()})"
+                for c in linked
+            ) or "— (nursing care in the treatment's own lesson)",
+        })
+    cite_rows(data.load("supportive_care"))
+    return styled(pd.DataFrame(rows), "Every side effect and the supportive care that addresses it")
+
+
+def care_explorer() -> Explorer:
+    """Choose a side effect; see the supportive care, its evidence and the nurse's role."""
+    import ipywidgets as widgets
+
+    choices = effect_choices()
+    start = "rt_lumbar_diarrhoea" if "rt_lumbar_diarrhoea" in [c for _l, c in choices] else choices[0][1]
+    dropdown = widgets.Dropdown(options=choices, value=start, description="Side effect",
+                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+    return Explorer({"side_effect": dropdown}, care_view, static_face=symptom_care_table(),
+                    title="Supportive care explorer")
+
+
+# -- supportive care services and their evidence --------------------------------
+
+def services_table(categories: tuple[str, ...] = SERVICE_CATEGORIES):
+    """The supportive care services in ``categories``: what, how firm the evidence, the nurse's role."""
+    care = data.load("supportive_care")
+    known = list(care["category"].cat.categories)
+    unknown = [c for c in categories if c not in known]
+    if unknown:
+        raise InputError(f"unknown supportive care category {unknown[0]!r}; choose from {', '.join(known)}")
+    rank = {c: i for i, c in enumerate(categories)}
+    rows = care[care["category"].isin(categories)].copy()
+    rows["_rank"] = [rank[str(c)] for c in rows["category"]]
+    rows = cite_rows(rows.sort_values("_rank", kind="stable"))
+    table = pd.DataFrame(
+        {
+            "Supportive care": rows["name"],
+            "What it addresses": rows["what_it_addresses"],
+            "Strength of evidence": [EVIDENCE_LABELS[str(e)] for e in rows["evidence_strength"]],
+            "Whose grading, and what it says": rows["evidence_note"],
+            "The nurse's role": rows["nurse_role"],
+            "Does practice vary?": [_varies_text(v, n) for v, n in zip(rows["practice_varies"], rows["practice_note"])],
+        }
+    )
+    return styled(table, "Supportive care services offered alongside treatment")
+
+
+def evidence_chart() -> go.Figure:
+    """How firmly the cited sources back each kind of supportive care.
+
+    One marker per supportive care row; shape and colour say whether practice
+    varies between centres, and the text beside each marker says it in words.
+    """
+    care = cite_rows(data.load("supportive_care"))
+    order = list(EVIDENCE_LABELS)
+    care = care.assign(_rank=[order.index(str(e)) for e in care["evidence_strength"]])
+    care = care.sort_values(["_rank", "name"], kind="stable")
+    styles = {
+        True: (PALETTE[1], "diamond", "varies locally", "Practice varies between centres"),
+        False: (PALETTE[0], "circle", "", "No variation noted"),
+    }
+    fig = go.Figure()
+    for varies in (False, True):
+        colour, symbol, text, name = styles[varies]
+        part = care[care["practice_varies"] == varies]
+        fig.add_trace(
+            go.Scatter(
+                x=[EVIDENCE_LABELS[str(e)] for e in part["evidence_strength"]],
+                y=part["name"],
+                mode="markers+text",
+                text=[text] * len(part),
+                textposition="middle right",
+                textfont=dict(size=12),
+                name=name,
+                marker=dict(color=colour, symbol=symbol, size=14, line=dict(color="#222222", width=1)),
+                hovertemplate="%{y}<br>%{x}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="How firmly the cited sources back each kind of supportive care",
+        xaxis=dict(title="Strength of evidence (project summary of the cited guideline or source)", type="category",
+                   categoryorder="array", categoryarray=[EVIDENCE_LABELS[k] for k in order], tickangle=-20,
+                   range=[-0.4, len(order) - 0.2]),  # room for the last column's labels
+        yaxis=dict(title="Supportive care", type="category", categoryorder="array",
+                   categoryarray=list(reversed(care["name"].tolist()))),
+        legend=dict(orientation="h", y=-0.28),
+        height=max(420, 26 * len(care) + 240),
+    )
+    return fig
+
+
+# -- steroids and blood thinners ----------------------------------------------
+
+def medicine_points() -> pd.DataFrame:
+    """The points of ``supportive_medicine_points.csv`` with their medicine.
+
+    Adds ``medicine`` (a label from :data:`MEDICINE_LABELS`, from the linked
+    supportive care's category); keeps file order.
+    """
+    points = data.load("supportive_medicine_points")
+    categories = data.load("supportive_care").set_index("id")["category"]
+    points.insert(2, "medicine", [MEDICINE_LABELS[str(categories[c])] for c in points["supportive_care_id"]])
+    return cite_rows(points)
+
+
+def medicines_table():
+    """Dexamethasone and blood thinners compared: why, monitor, teach, what varies."""
+    points = medicine_points()
+    medicines = list(dict.fromkeys(points["medicine"]))
+    cells = {}
+    for medicine in medicines:
+        column = []
+        for aspect in ASPECT_LABELS:
+            items = points[(points["medicine"] == medicine) & (points["aspect"] == aspect)]["point"]
+            column.append("<br>".join(f"• {html.escape(p)}" for p in items) or "—")
+        cells[medicine] = column
+    table = pd.DataFrame({"": list(ASPECT_LABELS.values()), **cells})
+    return styled(table, "Steroids and blood thinners: what the nurse needs to know")
+
+
+# -- metastatic spinal cord compression ---------------------------------------
+
+def mscc_signs() -> pd.DataFrame:
+    """The warning signs of MSCC ordered from early to late (file order within a stage)."""
+    signs = data.load("emergency_signs")
+    return cite_rows(signs.sort_values("stage", kind="stable").reset_index(drop=True))
+
+
+def mscc_signs_chart() -> go.Figure:
+    """Each warning sign placed by how early it appears, marked by how fast to act."""
+    signs = mscc_signs()
+    fig = go.Figure()
+    for urgency, label in URGENCY_LABELS.items():
+        colour, symbol, text = URGENCY_STYLE[urgency]
+        part = signs[signs["urgency"] == urgency]
+        fig.add_trace(
+            go.Scatter(
+                x=[STAGE_LABELS[str(s)] for s in part["stage"]],
+                y=[_wrap(s) for s in part["sign"]],
+                mode="markers+text",
+                text=[text] * len(part),
+                textposition="middle right",
+                name=label,
+                marker=dict(color=colour, symbol=symbol, size=16, line=dict(color="#222222", width=1)),
+                customdata=part[["nurse_action"]].to_numpy(),
+                hovertemplate="%{y}<br>%{x}<br>%{customdata[0]}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="Spinal cord compression: warning signs from early to late, and how fast to act",
+        xaxis=dict(title="When the sign usually appears (earlier → later)", type="category", categoryorder="array",
+                   categoryarray=list(STAGE_LABELS.values()),
+                   range=[-0.3, len(STAGE_LABELS) - 0.35]),  # room for the last column's labels
+        yaxis=dict(title="Warning sign", type="category", categoryorder="array",
+                   categoryarray=[_wrap(s) for s in reversed(signs["sign"].tolist())]),
+        legend=dict(orientation="h", y=-0.15),
+        height=max(460, 58 * len(signs) + 200),
+    )
+    return fig
+
+
+def mscc_signs_table():
+    """Each warning sign with its stage, how fast to act, and what the nurse does."""
+    signs = mscc_signs()
+    table = pd.DataFrame(
+        {
+            "Warning sign": signs["sign"],
+            "When it appears": [STAGE_LABELS[str(s)] for s in signs["stage"]],
+            "How fast": [URGENCY_LABELS[str(u)] for u in signs["urgency"]],
+            "What the nurse does": signs["nurse_action"],
+        }
+    )
+    return styled(table, "Warning signs of spinal cord compression and what to do")
+
+
+def mscc_actions_table():
+    """What the nurse does for suspected MSCC, in order, and how fast."""
+    actions = cite_rows(data.load("mscc_actions").sort_values("sequence"))
+    table = pd.DataFrame(
+        {
+            "Step": actions["sequence"].astype(int),
+            "Action": actions["action"],
+            "What the nurse does": actions["detail"],
+            "How fast": [TIMING_LABELS[str(t)] for t in actions["timing"]],
+            "Does practice vary?": [_varies_text(v, n) for v, n in zip(actions["practice_varies"], actions["practice_note"])],
+        }
+    )
+    return styled(table, "Suspected spinal cord compression: what the nurse does, and how fast")

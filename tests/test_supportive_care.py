@@ -1,0 +1,161 @@
+"""Supportive care, steroids and blood thinners, and MSCC: right rows, labelled charts, clear errors."""
+
+import re
+
+import pytest
+
+from helpers import data, setup, supportive_care as sc
+from helpers.errors import InputError
+from helpers.plotting import accessibility_problems
+
+
+@pytest.fixture(autouse=True)
+def configured():
+    setup()
+
+
+def html_of(item) -> str:
+    return item if isinstance(item, str) else item._repr_html_()
+
+
+# -- from a side effect to supportive care ------------------------------------
+
+def test_care_for_effect_returns_exactly_the_linked_care_in_file_order():
+    links = data.load("supportive_care_side_effects")
+    expected = set(links.loc[links["side_effect_id"] == "rt_lumbar_diarrhoea", "supportive_care_id"])
+    rows = sc.care_for_effect("rt_lumbar_diarrhoea")
+    assert set(rows["id"]) == expected and len(rows) == len(expected)
+    order = list(data.load("supportive_care")["id"])
+    assert list(rows["id"]) == sorted(rows["id"], key=order.index)
+    # the link's own sources are kept with the care row's sources
+    for row in rows.itertuples():
+        link_sources = links[(links["side_effect_id"] == "rt_lumbar_diarrhoea")
+                             & (links["supportive_care_id"] == row.id)]["source_ids"].iloc[0]
+        assert set(link_sources.split(";")) <= set(row.source_ids.split(";"))
+
+
+def test_unknown_side_effect_is_one_line_naming_valid_ids():
+    with pytest.raises(InputError) as caught:
+        sc.care_for_effect("hiccups")
+    message = str(caught.value)
+    assert "'hiccups'" in message and "chemo_hair_loss" in message and "\n" not in message
+
+
+def test_care_table_shows_evidence_grading_role_and_variation():
+    table = sc.care_table("chemo_nausea_vomiting")
+    assert list(table.df.columns) == ["Supportive care", "What it addresses", "Strength of evidence",
+                                      "Whose grading, and what it says", "The nurse's role", "Does practice vary?"]
+    naturopathic = table.df[table.df["Supportive care"] == "Naturopathic and integrative support"].iloc[0]
+    assert naturopathic["Strength of evidence"] == "Insufficient evidence"
+    assert naturopathic["Does practice vary?"].startswith("Yes: ")
+    assert "interact" in naturopathic["The nurse's role"]
+
+
+def test_side_effect_with_no_linked_care_gives_a_note_not_an_empty_table():
+    links = data.load("supportive_care_side_effects")
+    unlinked = [sid for sid in data.load("side_effects")["id"] if sid not in set(links["side_effect_id"])]
+    assert unlinked, "every side effect is linked: pick another case for this test"
+    shown = sc.care_view(unlinked[0])
+    assert len(shown) == 2 and "Note:" in shown[1] and "<table" not in shown[1]
+
+
+def test_symptom_care_table_lists_every_side_effect_once():
+    table = sc.symptom_care_table()
+    assert len(table.df) == len(data.load("side_effects"))
+    text = repr(table)
+    assert "<" not in text  # the plain-text face carries no markup
+    row = table.df[table.df["Side effect (treatment)"].str.startswith("Febrile neutropenia")].iloc[0]
+    assert "Infection prevention during neutropenia (recommended by a guideline)" in row.iloc[1]
+
+
+def test_care_explorer_output_follows_the_control_and_has_a_static_table():
+    explorer = sc.care_explorer()
+    first = explorer.output.outputs
+    explorer.controls["side_effect"].value = "chemo_febrile_neutropenia"
+    second = explorer.output.outputs
+    assert first != second
+    assert "Febrile neutropenia" in second[0]["data"]["text/html"]
+    assert explorer.message.value == ""
+    bundle = explorer._repr_mimebundle_()
+    assert "<table" in bundle["text/html"] and "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# -- supportive care services and evidence -------------------------------------
+
+def test_services_table_covers_the_five_services():
+    table = sc.services_table()
+    care = data.load("supportive_care")
+    wanted = care[care["category"].isin(sc.SERVICE_CATEGORIES)]
+    assert sorted(table.df["Supportive care"]) == sorted(wanted["name"])
+    assert table.df["Supportive care"].iloc[0] == "Nutrition therapy"
+    with pytest.raises(InputError, match="unknown supportive care category 'reiki'"):
+        sc.services_table(("reiki",))
+
+
+def test_evidence_chart_plots_every_supportive_care_once_on_the_ordinal_scale():
+    fig = sc.evidence_chart()
+    assert accessibility_problems(fig) == []
+    plotted = [name for trace in fig.data for name in trace.y]
+    assert sorted(plotted) == sorted(data.load("supportive_care")["name"])
+    assert list(fig.layout.xaxis.categoryarray) == list(sc.EVIDENCE_LABELS.values())
+    # practice variation is carried by words and shape as well as colour
+    symbols = {trace.name: trace.marker.symbol for trace in fig.data}
+    assert len(set(symbols.values())) == 2
+    assert any("varies locally" in set(trace.text) for trace in fig.data)
+
+
+# -- steroids and blood thinners ----------------------------------------------
+
+def test_medicines_table_compares_both_medicines_on_every_aspect():
+    table = sc.medicines_table()
+    assert list(table.df.columns) == ["", "Dexamethasone (a steroid)", "Blood thinners (anticoagulants)"]
+    assert list(table.df[""]) == list(sc.ASPECT_LABELS.values())
+    points = sc.medicine_points()
+    html = table._repr_html_()
+    for point in points["point"]:
+        assert point.replace("'", "&#x27;") in html
+    steroid = " ".join(table.df["Dexamethasone (a steroid)"])
+    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "tapered", "16 mg"):
+        assert word in steroid, word
+    thinner = " ".join(table.df["Blood thinners (anticoagulants)"])
+    assert "do not dissolve" in thinner and "lumbar puncture" in thinner
+
+
+# -- metastatic spinal cord compression ---------------------------------------
+
+def test_mscc_signs_run_from_early_to_late():
+    signs = sc.mscc_signs()
+    stages = list(signs["stage"].astype(str))
+    assert stages == sorted(stages, key=list(sc.STAGE_LABELS).index)
+    late = signs[signs["stage"] == "late_neurological"]["sign"].str.cat(sep=" ")
+    assert re.search("bladder", late, re.I)
+    assert set(signs[signs["stage"] == "early_pain"]["urgency"].astype(str)) == {"within_24_hours"}
+
+
+def test_mscc_chart_shows_every_sign_with_urgency_in_words_and_shape():
+    fig = sc.mscc_signs_chart()
+    assert accessibility_problems(fig) == []
+    assert sum(len(trace.y) for trace in fig.data) == len(data.load("emergency_signs"))
+    assert {trace.marker.symbol for trace in fig.data} == {"circle", "diamond"}
+    assert {t for trace in fig.data for t in trace.text} == {"within 24 h", "immediately"}
+    # a long sign is wrapped, so the y labels stay readable
+    assert any("<br>" in label for trace in fig.data for label in trace.y)
+
+
+def test_mscc_actions_in_order_with_mri_within_24_hours():
+    table = sc.mscc_actions_table()
+    assert list(table.df["Step"]) == list(range(1, len(table.df) + 1))
+    mri = table.df[table.df["Action"] == "Whole-spine MRI"].iloc[0]
+    assert mri["How fast"] == "Within 24 hours"
+    dex = table.df[table.df["Action"].str.contains("dexamethasone")].iloc[0]
+    assert dex["How fast"] == "Immediately" and dex["Does practice vary?"].startswith("Yes")
+
+
+def test_builders_record_their_sources():
+    from helpers import lesson
+
+    lesson._cited.clear()
+    sc.mscc_actions_table()
+    assert {"nice_ng234", "nice_cg75"} <= set(lesson._cited)
+    sc.medicines_table()
+    assert {"horlocker2018_asra", "nhlbi_vte", "dexamethasone_label"} <= set(lesson._cited)
