@@ -48,7 +48,7 @@ from helpers.errors import DataError
 
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
-    "data_dir", "names", "load", "clear_cache",
+    "data_dir", "names", "load", "clear_cache", "cached_join",
     "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
     "cite", "sources_in",
 ]
@@ -113,7 +113,7 @@ def names() -> list[str]:
 _JOINS: dict[tuple, pd.DataFrame] = {}
 
 
-def _cached_join(function):
+def cached_join(function):
     """Cache a join's result per data folder and arguments; hand out copies.
 
     Explorers call the joins on every value change, and each join costs tens
@@ -377,7 +377,7 @@ def _check_choice(value: object, valid: Iterable[str], what: str) -> None:
         raise DataError(f"Unknown {what} {value!r}. Valid {what}s: {', '.join(valid)}.")
 
 
-@_cached_join
+@cached_join
 def modality_overview() -> pd.DataFrame:
     """One row per modality, in :data:`TEACHING_ORDER`.
 
@@ -422,7 +422,7 @@ def modality_overview() -> pd.DataFrame:
     return frame
 
 
-@_cached_join
+@cached_join
 def scenario_plan(scenario_id: str) -> pd.DataFrame:
     """The modalities considered for one synthetic scenario, in sequence order.
 
@@ -492,7 +492,7 @@ def side_effects_with_care(modality_id: str | None = None) -> pd.DataFrame:
     return out
 
 
-@_cached_join
+@cached_join
 def side_effect_matrix() -> pd.DataFrame:
     """Counts of side effects per modality (rows) and body system (columns).
 

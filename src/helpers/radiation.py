@@ -63,14 +63,21 @@ def alpha_beta_options() -> list[tuple[str, float]]:
 
 
 def _alpha_beta_row(alpha_beta_gy: float) -> pd.Series | None:
-    rows = _parameters().query("kind == 'alpha_beta'")
+    parameters = _parameters()
+    rows = parameters[parameters["kind"] == "alpha_beta"]
     match = rows[rows["value"] == float(alpha_beta_gy)]
     return None if match.empty else match.iloc[0]
 
 
+@data.cached_join
+def _nominal_row() -> pd.DataFrame:
+    parameters = _parameters()
+    return parameters[parameters["id"] == "lq_nominal_above"]
+
+
 def nominal_above_gy() -> float:
     """Dose per fraction (Gy) above which BED and EQD2 are treated as nominal."""
-    row = cite_rows(_parameters().query("id == 'lq_nominal_above'"))
+    row = cite_rows(_nominal_row())
     return float(row["value"].iloc[0])
 
 
@@ -102,15 +109,25 @@ def schedules(alpha_beta_gy: float) -> pd.DataFrame:
     :func:`nominal_above_gy`) and ``rank`` (1 = highest EQD2).  A bad α/β
     raises :class:`~helpers.errors.InputError` from the calculators.
     """
-    frame = cite_rows(_regimens()).reset_index(drop=True)
+    calculators.bed(1.0, 1, alpha_beta_gy)  # a bad α/β raises the calculators' one-line InputError
+    frame = _schedules(float(alpha_beta_gy))
+    cite_rows(frame)
+    nominal_above_gy()  # records its source
+    cite("fowler1989_lq")
+    return frame
+
+
+@data.cached_join
+def _schedules(alpha_beta_gy: float) -> pd.DataFrame:
+    # The tables do not change during a session; explorers recompute on every
+    # change, so the arithmetic is done once per α/β.
+    frame = _regimens().reset_index(drop=True)
     frame["bed_gy"] = [calculators.bed(d, n, alpha_beta_gy)
                        for d, n in zip(frame["total_dose_gy"], frame["fractions"])]
     frame["eqd2_gy"] = [calculators.eqd2(d, n, alpha_beta_gy)
                         for d, n in zip(frame["total_dose_gy"], frame["fractions"])]
     frame["nominal"] = frame["dose_per_fraction_gy"] > nominal_above_gy()
-    order = frame["eqd2_gy"].rank(ascending=False, method="first").astype(int)
-    frame["rank"] = order
-    cite("fowler1989_lq")
+    frame["rank"] = frame["eqd2_gy"].rank(ascending=False, method="first").astype(int)
     return frame
 
 
