@@ -113,7 +113,7 @@ def test_instructor_page_for_start_here():
         assert squash(item["misconception"]) in shown and squash(item["correction"]) in shown
     assert "Instructor version: not for students" in shown
     assert "15 min for a student working alone" in shown
-    assert "This notebook has no knowledge check" in shown
+    assert "Answer key" in shown and "CTCAE v5.0" in shown  # 00 has a warm-up knowledge check too
     assert "mybinder.org/v2/gh/" in page and "labpath=notebooks%2F00_start_here.ipynb" in page
     assert export_common.external_scripts(page) == []
     assert page.index("Key points") < page.index('id="instructor-notes"'), "notes must follow the lesson"

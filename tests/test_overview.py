@@ -25,7 +25,7 @@ def test_comparison_table_filters_and_rejects_unknown():
 
 
 @pytest.mark.parametrize("build", [overview.invasiveness_chart, overview.goals_chart,
-                                   overview.invasiveness_goals_chart, overview.body_system_profile_chart])
+                                   overview.invasiveness_goals_chart])
 def test_charts_are_labelled(build):
     assert accessibility_problems(build()) == []
 
@@ -43,7 +43,9 @@ def test_invasiveness_goals_menu_offers_all_and_each_treatment():
 
 
 def test_heat_map_counts_match_the_side_effect_table():
-    fig = overview.body_system_profile_chart(("chemotherapy", "surgery"))
+    from helpers.side_effects import side_effect_heatmap
+
+    fig = side_effect_heatmap(("surgery", "chemotherapy"))
     total = sum(sum(row) for row in fig.data[0].z)
     effects = data.load("side_effects")
     assert total == effects["modality_id"].isin(["chemotherapy", "surgery"]).sum()
@@ -86,3 +88,10 @@ def test_cached_joins_hand_out_independent_copies():
     first = data.modality_overview()
     first.loc[0, "name"] = "changed"
     assert data.modality_overview().loc[0, "name"] != "changed"
+
+
+def test_onset_timeline_counts_every_side_effect_once():
+    fig = overview.onset_timeline()
+    assert sum(int(n) for trace in fig.data for n in trace.text) == len(data.load("side_effects"))
+    assert [trace.name for trace in fig.data] == list(data.modality_overview()["name"])
+    assert accessibility_problems(fig) == []

@@ -47,11 +47,9 @@ def test_answers_are_folded_away(path):
         assert q.feedback[:40] not in before_answer
 
 
-def test_every_lesson_notebook_has_a_quiz():
+def test_every_notebook_has_a_quiz():
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for nb in notebooks:
-        if nb.stem == "00_start_here":
-            continue
         assert (ROOT / "data" / "quizzes" / f"{nb.stem}.json").exists(), f"{nb.stem} has no quiz"
 
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from helpers import data
 from helpers.explorer import Explorer
+from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
 from helpers.tables import styled
@@ -336,52 +337,13 @@ def invasiveness_goals_chart() -> go.Figure:
 
 # -- side-effect profiles by body system -------------------------------------
 
-def body_system_profile_chart(modalities: list[str] | tuple[str, ...] = MODALITY_ORDER) -> go.Figure:
-    """Heat map: how many listed side effects each treatment has in each body system.
-
-    Counts, not severity.  Every cell prints its number, so the colour is
-    never the only way to read it.
-    """
-    from helpers.plotting import SEQUENTIAL
-
-    _check_modalities(list(modalities))
-    chosen = [m for m in MODALITY_ORDER if m in modalities]
-    matrix = data.side_effect_matrix()
-    cite_rows(data.load("side_effects")[lambda t: t["modality_id"].isin(chosen)])
-    systems = [c for c in matrix.columns if matrix.loc[chosen, c].sum() > 0]
-    labels = [c.replace("_", " ").capitalize() for c in systems]
-    names = _names()
-    counts = [[int(matrix.loc[m, c]) for c in systems] for m in chosen]
-    fig = go.Figure(
-        go.Heatmap(
-            z=counts,
-            x=labels,
-            y=[names[m] for m in chosen],
-            text=counts,
-            texttemplate="%{text}",
-            colorscale=SEQUENTIAL,
-            colorbar=dict(title=dict(text="Side effects<br>listed")),
-            hovertemplate="%{y}<br>%{x}: %{z} listed side effects<extra></extra>",
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.update_layout(
-        title="Side-effect profiles by body system (number of listed side effects)",
-        xaxis=dict(title="Body system", tickangle=-30),
-        yaxis=dict(title="Treatment", autorange="reversed"),
-        height=200 + 55 * len(chosen),
-    )
-    return fig
-
-
 def comparison_view(modalities: tuple[str, ...]) -> list:
     """The comparison table and body-system chart for the chosen treatments."""
     from helpers.errors import InputError
 
     if len(modalities) < 2:
         raise InputError("choose at least two treatments to compare (hold Ctrl or Cmd to select several)")
-    return [comparison_table(list(modalities)), body_system_profile_chart(tuple(modalities))]
+    return [comparison_table(list(modalities)), side_effect_heatmap(modalities)]
 
 
 def comparison_explorer() -> Explorer:
@@ -396,5 +358,52 @@ def comparison_explorer() -> Explorer:
         rows=5,
         style={"description_width": "initial"},
     )
-    return Explorer({"modalities": select}, comparison_view, static_face=body_system_profile_chart(),
+    return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
                     title="Treatment comparison")
+
+
+def onset_timeline() -> go.Figure:
+    """When each treatment's side effects start: how many fall in each onset phase.
+
+    One row per treatment, one column per phase (hours, days to weeks, weeks
+    to months, months or later); each marker prints its count and hovering
+    lists the side effects, so the whole timeline reads without a kernel.
+    """
+    from helpers.side_effects import ONSET_LABELS
+
+    effects = cite_rows(data.load("side_effects"))
+    names = _names()
+    phases = list(ONSET_LABELS)
+    fig = go.Figure()
+    for modality in MODALITY_ORDER:
+        rows = effects[effects["modality_id"] == modality]
+        xs, counts, lists = [], [], []
+        for phase in phases:
+            part = rows[rows["onset_phase"].astype(str) == phase]
+            if len(part):
+                xs.append(ONSET_LABELS[phase])
+                counts.append(len(part))
+                lists.append("<br>".join(html.escape(e) for e in part["effect"]))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[names[modality]] * len(xs),
+                mode="markers+text",
+                text=[str(c) for c in counts],
+                textposition="middle right",
+                name=names[modality],
+                marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality],
+                            size=[10 + 3 * c for c in counts], line=dict(color="white", width=1)),
+                customdata=lists,
+                hovertemplate="%{y}, %{x}: %{text} side effect(s)<br>%{customdata}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        title="When side effects start, by treatment (number of side effects in each phase)",
+        xaxis=dict(title="Onset after the treatment or dose", type="category", categoryorder="array",
+                   categoryarray=[ONSET_LABELS[p] for p in phases]),
+        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
+        height=420,
+    )
+    return fig

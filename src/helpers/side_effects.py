@@ -208,15 +208,23 @@ def _day_range(low, high) -> str:
     return f"{int(low)}–{int(high)}" if int(low) != int(high) else f"{int(low)}"
 
 
-def side_effect_heatmap() -> go.Figure:
+def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure:
     """How many side effects each treatment has in each body system.
 
     Counts come from :func:`helpers.data.side_effect_matrix` (rows of
     ``side_effects.csv``); the number is printed in every cell, so the colour
-    is never the only way to read it.
+    is never the only way to read it.  ``modalities`` narrows the columns to
+    the treatments being compared (kept in teaching order).  Counts show
+    where to look, not how severe the effects are.
     """
-    counts = data.side_effect_matrix().T  # body systems as rows: their long names read horizontally
-    cite_rows(data.load("side_effects"))
+    wanted = list(modalities)
+    unknown = [m for m in wanted if m not in MODALITY_ORDER]
+    if unknown:
+        raise InputError(f"unknown treatment {unknown[0]!r}; choose from {', '.join(MODALITY_ORDER)}")
+    chosen = [m for m in MODALITY_ORDER if m in wanted]
+    counts = data.side_effect_matrix().loc[chosen].T  # body systems as rows: long names read horizontally
+    effects_shown = data.load("side_effects")
+    cite_rows(effects_shown[effects_shown["modality_id"].isin(chosen)])
     names = _modality_names()
     values = counts.to_numpy()
     fig = go.Figure(
