@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import sys
 import time
 from pathlib import Path
@@ -64,7 +63,8 @@ INSTRUCTOR_CSS = """
 
 def load_notes(slug: str, instructor_dir: Path = INSTRUCTOR_DIR) -> dict:
     """The instructor notes for ``slug``, checked against the schema."""
-    import jsonschema
+    from helpers.data import read_checked_json
+    from helpers.errors import DataError
 
     path = instructor_dir / f"{slug}.json"
     shown = f"data/instructor/{path.name}"
@@ -74,14 +74,9 @@ def load_notes(slug: str, instructor_dir: Path = INSTRUCTOR_DIR) -> dict:
             f"(copy data/instructor/00_start_here.json, edit it; data/instructor/schema.json describes it)"
         )
     try:
-        notes = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ExportError(f"{shown}: not valid JSON (line {error.lineno}: {error.msg})") from None
-    schema = json.loads((instructor_dir / "schema.json").read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(notes), key=lambda e: list(e.absolute_path))
-    if errors:
-        place = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
-        raise ExportError(f"{shown}: {place}: {errors[0].message}")
+        notes = read_checked_json(path, instructor_dir / "schema.json", shown)
+    except DataError as error:
+        raise ExportError(str(error)) from None
     if notes["notebook"] != slug:
         raise ExportError(f"{shown}: 'notebook' is {notes['notebook']!r} but the file is for {slug!r}")
     return notes

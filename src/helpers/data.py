@@ -48,7 +48,7 @@ from helpers.errors import DataError
 
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
-    "data_dir", "names", "load", "clear_cache", "cached_join",
+    "data_dir", "names", "load", "clear_cache", "cached_join", "read_checked_json",
     "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
     "cite", "sources_in",
 ]
@@ -129,6 +129,29 @@ def cached_join(function):
         return _JOINS[key].copy()
 
     return wrapper
+
+
+def read_checked_json(path: Path, schema_path: Path, shown: str) -> object:
+    """A JSON file checked against a JSON Schema (draft 2020-12).
+
+    ``shown`` is how the file is named in messages (e.g. ``data/quizzes/x.json``).
+    Invalid JSON or the first schema violation raises :class:`DataError` in
+    one line naming the file and the place.  Used for the quizzes and the
+    instructor notes.
+    """
+    import jsonschema
+
+    try:
+        content = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(f"{shown}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(content),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        place = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
+        raise DataError(f"{shown}: {place}: {errors[0].message}")
+    return content
 
 
 def clear_cache() -> None:

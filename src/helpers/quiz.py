@@ -11,7 +11,6 @@ it works identically in JupyterLab, on nbviewer and in a printed handout
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -72,18 +71,9 @@ def load_quiz(notebook: str) -> tuple[Question, ...]:
     if not path.exists():
         available = ", ".join(sorted(p.stem for p in QUIZ_DIR.glob("[0-9]*.json")))
         raise DataError(f"{path.relative_to(QUIZ_DIR.parents[1])}: no such quiz; available: {available}")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(f"data/quizzes/{path.name}: not valid JSON (line {error.lineno}: {error.msg})") from None
-    import jsonschema
+    from helpers.data import read_checked_json
 
-    schema = json.loads((QUIZ_DIR / "schema.json").read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(raw), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        place = "/".join(str(p) for p in first.absolute_path) or "top level"
-        raise DataError(f"data/quizzes/{path.name}: {place}: {first.message}")
+    raw = read_checked_json(path, QUIZ_DIR / "schema.json", f"data/quizzes/{path.name}")
     questions = []
     for number, item in enumerate(raw["questions"], start=1):
         _check(item, f"data/quizzes/{path.name}: question {number} ({item['id']})")

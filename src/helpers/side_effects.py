@@ -102,27 +102,37 @@ def red_flags_table(modality_id: str, subtype_ids: Iterable[str] | None = None, 
     return styled(table, caption or f"Red flags with {name.lower()}")
 
 
-def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
-    """How often each side effect occurs, with its onset phase as the marker shape."""
-    rows = effects(modality_id, subtype_ids)
-    name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
-    order = list(FREQUENCY_LABELS)
-    fig = go.Figure()
+def _add_phase_traces(fig: go.Figure, rows: pd.DataFrame, x_of, customdata: list[str], hovertemplate: str) -> None:
+    """One trace per onset phase: the phase sets the legend name, colour and marker shape."""
     for index, (phase, label) in enumerate(ONSET_LABELS.items()):
         part = rows[rows["onset_phase"].astype(str) == phase]
         if part.empty:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[FREQUENCY_LABELS[str(f)] for f in part["frequency"]],
+                x=x_of(part, label),
                 y=part["effect"],
                 mode="markers",
                 name=label,
                 marker=dict(symbol=ONSET_SYMBOLS[phase], size=14, color=PALETTE[index]),
-                customdata=part[["onset_text", "frequency_note"]].to_numpy(),
-                hovertemplate="%{y}<br>%{x} %{customdata[1]}<br>Starts: %{customdata[0]}<extra></extra>",
+                customdata=part[customdata].to_numpy(),
+                hovertemplate=hovertemplate,
             )
         )
+
+
+def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
+    """How often each side effect occurs, with its onset phase as the marker shape."""
+    rows = effects(modality_id, subtype_ids)
+    name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
+    order = list(FREQUENCY_LABELS)
+    fig = go.Figure()
+    _add_phase_traces(
+        fig, rows,
+        x_of=lambda part, _label: [FREQUENCY_LABELS[str(f)] for f in part["frequency"]],
+        customdata=["onset_text", "frequency_note"],
+        hovertemplate="%{y}<br>%{x} %{customdata[1]}<br>Starts: %{customdata[0]}<extra></extra>",
+    )
     fig.update_layout(
         title=f"How often each side effect of {name.lower()} occurs",
         xaxis=dict(title="How often (qualitative category)", categoryorder="array",
@@ -144,21 +154,12 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
     rows = effects(modality_id, subtype_ids)
     name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
     fig = go.Figure()
-    for index, (phase, label) in enumerate(ONSET_LABELS.items()):
-        part = rows[rows["onset_phase"].astype(str) == phase]
-        if part.empty:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[label] * len(part),
-                y=part["effect"],
-                mode="markers",
-                name=label,
-                marker=dict(symbol=ONSET_SYMBOLS[phase], size=14, color=PALETTE[index]),
-                customdata=part[["onset_text", "duration_text"]].to_numpy(),
-                hovertemplate="%{y}<br>Starts: %{customdata[0]}<br>Lasts: %{customdata[1]}<extra></extra>",
-            )
-        )
+    _add_phase_traces(
+        fig, rows,
+        x_of=lambda part, label: [label] * len(part),
+        customdata=["onset_text", "duration_text"],
+        hovertemplate="%{y}<br>Starts: %{customdata[0]}<br>Lasts: %{customdata[1]}<extra></extra>",
+    )
     fig.update_layout(
         title=f"When the side effects of {name.lower()} start",
         xaxis=dict(title="Onset phase after treatment starts", type="category", categoryorder="array",

@@ -131,11 +131,9 @@ def care_for_effect(side_effect_id: str) -> pd.DataFrame:
     return cite_rows(rows)
 
 
-def care_table(side_effect_id: str):
-    """What each linked supportive care does, how firm its evidence is, the nurse's part."""
-    rows = care_for_effect(side_effect_id)
-    effect = _check_effect(side_effect_id)["effect"]
-    table = pd.DataFrame(
+def _care_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Supportive-care rows as a display table: what, evidence, nurse's role, variation."""
+    return pd.DataFrame(
         {
             "Supportive care": rows["name"],
             "What it addresses": rows["what_it_addresses"],
@@ -145,6 +143,13 @@ def care_table(side_effect_id: str):
             "Does practice vary?": [_varies_text(v, n) for v, n in zip(rows["practice_varies"], rows["practice_note"])],
         }
     )
+
+
+def care_table(side_effect_id: str):
+    """What each linked supportive care does, how firm its evidence is, the nurse's part."""
+    rows = care_for_effect(side_effect_id)
+    effect = _check_effect(side_effect_id)["effect"]
+    table = _care_frame(rows)
     return styled(table, f"Supportive care for: {effect}")
 
 
@@ -216,16 +221,7 @@ def services_table(categories: tuple[str, ...] = SERVICE_CATEGORIES):
     rows = care[care["category"].isin(categories)].copy()
     rows["_rank"] = [rank[str(c)] for c in rows["category"]]
     rows = cite_rows(rows.sort_values("_rank", kind="stable"))
-    table = pd.DataFrame(
-        {
-            "Supportive care": rows["name"],
-            "What it addresses": rows["what_it_addresses"],
-            "Strength of evidence": [EVIDENCE_LABELS[str(e)] for e in rows["evidence_strength"]],
-            "Whose grading, and what it says": rows["evidence_note"],
-            "The nurse's role": rows["nurse_role"],
-            "Does practice vary?": [_varies_text(v, n) for v, n in zip(rows["practice_varies"], rows["practice_note"])],
-        }
-    )
+    table = _care_frame(rows)
     return styled(table, "Supportive care services offered alongside treatment")
 
 
