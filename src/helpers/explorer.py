@@ -38,12 +38,9 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def message_html(text: str, kind: str = "warning") -> str:
     """A one-line message box; the prefix word carries the meaning, not colour."""
-    prefix = {"warning": "Check the input:", "info": "Note:"}[kind]
-    border = {"warning": "#D55E00", "info": "#0072B2"}[kind]
-    return (
-        f'<div role="status" style="border-left:4px solid {border};padding:4px 8px;margin:4px 0">'
-        f"<strong>{prefix}</strong> {html.escape(text)}</div>"
-    )
+    from helpers.render import render
+
+    return str(render("message.html.j2", text=text, kind=kind))
 
 
 def display_bundle(item: Any) -> dict:

@@ -1,0 +1,57 @@
+"""The one place the helpers turn data into HTML: Jinja2 templates, autoescaped.
+
+Every piece of markup a notebook shows (cards, case stages, calculator
+results, teaching points, references, quizzes, message boxes, the static
+chart loader) is a template in ``helpers/templates/``.  The environment
+escapes every value by default, so text from ``data/`` always reaches the
+page as text: a cell that says ``<LLN to 1,500/mm³`` shows exactly that.
+
+Only markup built by another template may be passed through unescaped, and
+it is marked so by :func:`render` itself (it returns :class:`markupsafe.Markup`).
+Shared pieces (card, labelled paragraph, bullet list, citation links,
+captioned table, message box) are macros in ``_macros.html.j2``, which also
+hold the inline styles once: stored outputs are untrusted when opened, so
+JupyterLab's sanitizer and nbviewer strip ``<style>`` blocks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The shared Jinja2 environment (autoescape on for every template)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def render(template: str, **context: object) -> Markup:
+    """Render ``templates/<template>`` with ``context``; the result is safe markup."""
+    return Markup(environment().get_template(template).render(**context).strip())
+
+
+class Html:
+    """Markup for the notebook with a plain-text face for text-only readers."""
+
+    def __init__(self, markup: str, text: str) -> None:
+        self.markup = str(markup)
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text
