@@ -584,6 +584,21 @@ def test_ctcae_lab_grade_1_needs_value_below_lln():
     assert calc.ctcae_grade("neutrophil_count_decreased", 1799, lln=1800) == 1
 
 
+@pytest.mark.parametrize("value", [1, 5, 12, 99])
+def test_ctcae_neutrophil_count_in_10e9_per_l_is_refused_with_the_units(value):
+    """1 or 5 is almost surely x10^9/L typed as cells/mm3; the message names both units and the true-low grade."""
+    with pytest.raises(InputError) as caught:
+        calc.ctcae_grade("neutrophil_count_decreased", value)
+    message = str(caught.value)
+    assert "10^9/L" in message and "cells/mm³" in message and f"{value * 1000:,}" in message
+    assert "grade 4" in message and "\n" not in message
+
+
+def test_ctcae_neutrophil_count_of_zero_or_100_is_accepted():
+    assert calc.ctcae_grade("neutrophil_count_decreased", 0) == 4
+    assert calc.ctcae_grade("neutrophil_count_decreased", 100) == 4
+
+
 def test_ctcae_anemia_never_above_3():
     assert calc.ctcae_grade("anemia", 3.0) == 3
 
@@ -593,7 +608,7 @@ def test_ctcae_term_aliases():
     assert calc.ctcae_grade("anaemia", 9.0) == 2
 
 
-@given(a=st.floats(0, 10000), b=st.floats(0, 10000))
+@given(a=st.one_of(st.just(0.0), st.floats(100, 10000)), b=st.one_of(st.just(0.0), st.floats(100, 10000)))
 def test_ctcae_neutrophils_lower_value_never_lowers_grade(a, b):
     a, b = float(round(a)), float(round(b))
     low, high = min(a, b), max(a, b)
@@ -616,6 +631,9 @@ def test_ctcae_anemia_lower_value_never_lowers_grade(a, b):
         (("neutrophil_count_decreased", "900"), "value"),
         (("neutrophil_count_decreased", True), "value"),
         (("neutrophil_count_decreased", 1.2), "value"),       # x10^9/L slip
+        (("neutrophil_count_decreased", 1), "value"),         # x10^9/L slip, whole number
+        (("neutrophil_count_decreased", 5), "value"),
+        (("neutrophil_count_decreased", 99), "value"),
         (("platelet_count_decreased", 45), "value"),          # x10^9/L slip
         (("white_blood_cell_decreased", 3.2), "value"),       # x10^9/L slip
         (("anemia", 95), "value"),                            # g/L slip

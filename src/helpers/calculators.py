@@ -828,10 +828,12 @@ def _ctcae_lab_value(term: str, name: str, value: Any) -> float:
             raise InputError(
                 f"{name} {number:g} is below 100 cells/mm³: it looks like ×10^9/L (×10^3/mm³); multiply by 1000."
             )
-    elif number < 100 and number != int(number):
-        # A fractional neutrophil count below 100 cells/mm³ is not a real count.
+    elif 0 < number < 100:
+        # 1 or 5 is almost surely ×10^9/L typed as cells/mm³; a true count this low is grade 4 anyway.
         raise InputError(
-            f"{name} {number:g} looks like ×10^9/L (×10^3/mm³); give cells/mm³ (multiply by 1000)."
+            f"{name} {number:g} looks like ×10^9/L ({number:g} ×10^9/L = {number * 1000:,.0f} cells/mm³); "
+            "give the count in cells/mm³. A count the laboratory really reports as under 100 cells/mm³ "
+            "is grade 4 (below 500)."
         )
     return number
 
@@ -861,9 +863,10 @@ def ctcae_grade(term: str, value: float, lln: float | None = None) -> int:
     grade 0 and a value below it takes the grade its number falls in (1300
     is grade 2; grade 1 is then empty).
 
-    Counts must be in cells/mm³: fractional neutrophil values below 100,
-    platelets below 1000 and WBC below 100 are rejected as probable ×10⁹/L
-    slips; haemoglobin above 25 is rejected as a probable g/L slip.
+    Counts must be in cells/mm³: neutrophil values above 0 and below 100
+    (e.g. 1 or 5), platelets below 1000 and WBC below 100 are rejected as
+    probable ×10⁹/L slips, and the neutrophil message says that a true count
+    that low is grade 4; haemoglobin above 25 is rejected as a probable g/L slip.
     """
     key = _ctcae_term(term)
     number = _ctcae_lab_value(key, "value", value)
