@@ -606,9 +606,10 @@ def noms_pathway(
         o_text = (
             "Oncologic: the tumour is moderately radiosensitive; this illustration treats it like a radiosensitive "
             "tumour (cEBRT), but centres differ. With high-grade compression in a patient fit for surgery, "
-            "decompressive surgery followed by radiation is an equally documented alternative (the randomised "
-            "trial of Patchell 2005 excluded only very radiosensitive tumours such as lymphoma and myeloma), "
-            "and some centres prefer SRS for durable control."
+            "decompressive surgery followed by radiation is a documented alternative: in the randomised trial of "
+            "Patchell 2005 it kept more people walking than radiation alone, and that trial excluded very "
+            "radiosensitive tumours such as lymphoma and myeloma, not breast or prostate. Some centres prefer SRS "
+            "for durable control."
         )
     elif sensitivity == "moderate":
         o_text = (

@@ -398,6 +398,7 @@ NOMS_EXAMPLES = (
     ("3", "resistant", 4, True),
     ("1b", "resistant", 14, True),
     ("1b", "sensitive", 14, False),
+    ("1b", "resistant", 9, False),
     ("3", "resistant", 4, False),
 )
 
