@@ -193,3 +193,9 @@ def test_seed_page_is_a_source_and_its_clot_error_is_corrected_where_taught():
     assert seed["url"].startswith("https://") and "dissolve" in seed["supports"]
     corrected = [r for r in rows("teaching_points") if "cityofhope2022_seed" in ids(r)]
     assert corrected and all("do not dissolve" in r["text"] for r in corrected)
+
+
+def test_instructor_what_if_answer_gives_percutaneous_stabilisation_for_an_unfit_patient():
+    note = json.loads(instructor("08_case_studies"))
+    answer = next(d for d in note["discussion_prompts"] if d["id"] == "what_if_prediction")["suggested_answer"]
+    assert "percutaneous stabilisation only where needed" in answer
