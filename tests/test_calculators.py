@@ -296,7 +296,10 @@ def test_noms_radioresistant_high_grade_unfit_gets_cebrt(grade):
     text = steps_text(r)
     assert "cebrt" in text
     assert "separation" not in text
-    assert "percutaneous" in text
+    # A stable spine needs no stabilisation step, so the plan starts with radiation;
+    # cement for a painful fracture is named in the reasoning, not as a first step.
+    assert r.steps[0].startswith("Conventional external beam")
+    assert "cement" in r.reasoning[2].lower()
 
 
 def test_noms_unstable_is_stabilised_before_radiation():
@@ -309,10 +312,72 @@ def test_noms_unstable_is_stabilised_before_radiation():
     assert text.index("stabilisation") < text.index("srs")
 
 
-def test_noms_unstable_unfit_offers_percutaneous_stabilisation():
-    r = calc.noms_pathway("0", "sensitive", 15, False)
-    assert "percutaneous" in steps_text(r)
+@pytest.mark.parametrize("grade, sensitivity", [("0", "sensitive"), ("3", "resistant"), ("1b", "moderate")])
+def test_noms_unstable_unfit_offers_percutaneous_fixation_not_cement(grade, sensitivity):
+    """Gross instability needs fixation; cement treats mechanical pain without gross instability (Laufer 2013)."""
+    r = calc.noms_pathway(grade, sensitivity, 15, False)
+    first = r.steps[0].lower()
+    assert "percutaneous" in first and "fixation" in first and "screw" in first
     assert "open" not in steps_text(r)
+    for word in ("cement", "vertebroplasty", "kyphoplasty"):
+        assert word not in steps_text(r)
+    assert "cement" in r.reasoning[2].lower() and "not enough" in r.reasoning[2].lower()
+    assert r.pathway.startswith("Percutaneous fixation")
+
+
+def test_noms_potentially_unstable_unfit_gets_radiation_with_percutaneous_stabilisation_where_needed():
+    r = calc.noms_pathway("1b", "sensitive", 9, False)
+    assert "consultation" not in r.pathway.lower()
+    assert r.pathway == "Percutaneous stabilisation where needed, then cEBRT"
+    assert "percutaneous" in steps_text(r) and "open" not in steps_text(r)
+    assert r.steps[-1].startswith("Conventional external beam")
+
+
+@pytest.mark.parametrize("grade", ["2", "3"])
+def test_noms_moderate_high_grade_fit_names_decompressive_surgery(grade):
+    """Patchell 2005 excluded only very radiosensitive tumours, so surgery is an alternative for breast or prostate."""
+    r = calc.noms_pathway(grade, "moderate", 3, True)
+    text = r.reasoning[1].lower()
+    assert "decompressive surgery" in text and "srs" in text
+    assert "patchell2005" in r.source_ids.split(";")
+    unfit = calc.noms_pathway(grade, "moderate", 3, False)
+    assert "decompressive surgery" not in unfit.reasoning[1].lower()
+    assert "patchell2005" not in unfit.source_ids.split(";")
+    low = calc.noms_pathway("1a", "moderate", 3, True)
+    assert "decompressive surgery" not in low.reasoning[1].lower()
+
+
+@pytest.mark.parametrize("fit", [True, False])
+def test_noms_systemic_reasoning_uses_ecog_when_given(fit):
+    r = calc.noms_pathway("2", "resistant", 4, fit, performance_status=1 if fit else 3)
+    assert r.reasoning[3].startswith("Systemic")
+    assert ("ECOG performance status 1" if fit else "ECOG performance status 3") in r.reasoning[3]
+    assert "oken1982_ecog" in r.source_ids.split(";")
+    assert "ECOG" not in calc.noms_pathway("2", "resistant", 4, fit).reasoning[3]
+    assert r.steps == calc.noms_pathway("2", "resistant", 4, fit).steps
+
+
+@pytest.mark.parametrize("value", [-1, 6, 2.5, "two", True])
+def test_noms_rejects_an_ecog_outside_0_to_5(value):
+    with pytest.raises(InputError, match="performance_status"):
+        calc.noms_pathway("2", "resistant", 4, True, performance_status=value)
+
+
+@pytest.mark.parametrize("grade", ["0", "1a", "1b", "1c", "2", "3"])
+@pytest.mark.parametrize("sensitivity", ["sensitive", "moderate", "resistant"])
+@pytest.mark.parametrize("total", [3, 9, 15])
+@pytest.mark.parametrize("fit", [True, False])
+def test_noms_pathway_names_what_comes_first(grade, sensitivity, total, fit):
+    """The pathway's first words match the first step (no 'radiation first' above a stabilisation step)."""
+    r = calc.noms_pathway(grade, sensitivity, total, fit)
+    first, pathway = r.steps[0].lower(), r.pathway.lower()
+    if first.startswith(("conventional", "stereotactic")):
+        assert pathway.startswith(("cebrt", "srs"))
+    else:
+        assert not pathway.startswith(("cebrt", "srs"))
+    if not fit:
+        assert "open" not in " ".join(r.steps).lower()
+        assert "consultation" not in pathway
 
 
 def test_noms_potentially_unstable_triggers_surgical_consultation():
@@ -519,6 +584,21 @@ def test_ctcae_lab_grade_1_needs_value_below_lln():
     assert calc.ctcae_grade("neutrophil_count_decreased", 1799, lln=1800) == 1
 
 
+@pytest.mark.parametrize("value", [1, 5, 12, 99])
+def test_ctcae_neutrophil_count_in_10e9_per_l_is_refused_with_the_units(value):
+    """1 or 5 is almost surely x10^9/L typed as cells/mm3; the message names both units and the true-low grade."""
+    with pytest.raises(InputError) as caught:
+        calc.ctcae_grade("neutrophil_count_decreased", value)
+    message = str(caught.value)
+    assert "10^9/L" in message and "cells/mm³" in message and f"{value * 1000:,}" in message
+    assert "grade 4" in message and "\n" not in message
+
+
+def test_ctcae_neutrophil_count_of_zero_or_100_is_accepted():
+    assert calc.ctcae_grade("neutrophil_count_decreased", 0) == 4
+    assert calc.ctcae_grade("neutrophil_count_decreased", 100) == 4
+
+
 def test_ctcae_anemia_never_above_3():
     assert calc.ctcae_grade("anemia", 3.0) == 3
 
@@ -528,7 +608,7 @@ def test_ctcae_term_aliases():
     assert calc.ctcae_grade("anaemia", 9.0) == 2
 
 
-@given(a=st.floats(0, 10000), b=st.floats(0, 10000))
+@given(a=st.one_of(st.just(0.0), st.floats(100, 10000)), b=st.one_of(st.just(0.0), st.floats(100, 10000)))
 def test_ctcae_neutrophils_lower_value_never_lowers_grade(a, b):
     a, b = float(round(a)), float(round(b))
     low, high = min(a, b), max(a, b)
@@ -551,6 +631,9 @@ def test_ctcae_anemia_lower_value_never_lowers_grade(a, b):
         (("neutrophil_count_decreased", "900"), "value"),
         (("neutrophil_count_decreased", True), "value"),
         (("neutrophil_count_decreased", 1.2), "value"),       # x10^9/L slip
+        (("neutrophil_count_decreased", 1), "value"),         # x10^9/L slip, whole number
+        (("neutrophil_count_decreased", 5), "value"),
+        (("neutrophil_count_decreased", 99), "value"),
         (("platelet_count_decreased", 45), "value"),          # x10^9/L slip
         (("white_blood_cell_decreased", 3.2), "value"),       # x10^9/L slip
         (("anemia", 95), "value"),                            # g/L slip
@@ -845,6 +928,7 @@ ALLOWED_SOURCE_IDS = {
     "fisher2010_sins", "fourney2011_sins_validation", "bilsky2010_escc", "laufer2013_noms",
     "nci_ctcae_v5", "taplitz2018_asco_idsa", "freifeld2011_idsa", "fowler1989_lq",
     "mosteller1987_bsa", "dubois1916_bsa", "kirkpatrick2010_quantec_cord",
+    "patchell2005", "oken1982_ecog",
 }
 
 

@@ -195,10 +195,24 @@ def test_noms_table_reaches_the_three_decisions_the_lesson_teaches():
     assert "<table" in surgery.noms_decision_table()._repr_html_()
 
 
+def test_noms_table_first_step_agrees_with_the_steps():
+    """A row whose first step is stabilisation never says "Radiation first"; an unfit patient never gets cement
+    as the stabilisation of an unstable spine."""
+    for _, row in surgery.noms_decisions().iterrows():
+        first = row["steps"].split(" → ")[0].lower()
+        if row["first_step"] == "Radiation first":
+            assert first.startswith(("conventional", "stereotactic")), row["steps"]
+        else:
+            assert not first.startswith(("conventional", "stereotactic")), row["steps"]
+        if row["stability"] == "unstable" and not row["fit_for_surgery"]:
+            assert "fixation" in first and "cement" not in row["steps"].lower()
+
+
 @pytest.mark.parametrize(("pathway", "family"), [
     ("Separation surgery, then SRS", "Separation surgery, then radiosurgery"),
     ("Open stabilisation, then SRS", "Stabilisation first, then radiation"),
-    ("Percutaneous stabilisation, then cEBRT", "Stabilisation first, then radiation"),
+    ("Percutaneous fixation where feasible, then cEBRT", "Stabilisation first, then radiation"),
+    ("Percutaneous stabilisation where needed, then cEBRT", "Stabilisation where needed, then radiation"),
     ("Surgical consultation, then cEBRT", "Surgical opinion on stability first"),
     ("cEBRT", "Radiation first"),
 ])

@@ -46,6 +46,8 @@ SOURCE_CITATIONS: dict[str, str] = {
     "mosteller1987_bsa": "Mosteller RD, N Engl J Med 1987 (BSA)",
     "dubois1916_bsa": "DuBois D, DuBois EF, Arch Intern Med 1916 (BSA)",
     "kirkpatrick2010_quantec_cord": "Kirkpatrick JP et al., IJROBP 2010 (QUANTEC spinal cord)",
+    "patchell2005": "Patchell RA et al., Lancet 2005 (decompressive surgery trial)",
+    "oken1982_ecog": "Oken MM et al., Am J Clin Oncol 1982 (ECOG performance status)",
 }
 
 _STYLE = {"description_width": "initial"}

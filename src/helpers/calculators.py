@@ -31,7 +31,7 @@ __all__ = [
     "InputError", "SOURCE_IDS", "CALCULATOR_SOURCES", "WORKED_EXAMPLE_NAMES",
     "SinsResult", "sins", "sins_region", "sins_category", "sins_reference",
     "EsccAssessment", "escc_category", "escc_assessment", "escc_reference", "ESCC_GRADING_NOTE",
-    "NomsResult", "noms_pathway", "NOMS_CAVEAT", "RADIOSENSITIVITY_VALUES", "STABILITY_VALUES",
+    "NomsResult", "noms_pathway", "ECOG_MEANINGS", "NOMS_CAVEAT", "RADIOSENSITIVITY_VALUES", "STABILITY_VALUES",
     "anc", "wbc_from_thousands", "WBC_UNITS", "neutropenia_severity", "neutropenia_reference",
     "CTCAE_TERMS", "CTCAE_DEFAULT_LLN", "CTCAE_UNITS", "ctcae_grade", "ctcae_reference",
     "ctcae_hypertension_grade", "hypertension_reference", "HYPERTENSION_LIMITS_NOTE",
@@ -54,6 +54,8 @@ SOURCE_IDS: tuple[str, ...] = (
     "mosteller1987_bsa",
     "dubois1916_bsa",
     "kirkpatrick2010_quantec_cord",
+    "patchell2005",
+    "oken1982_ecog",
 )
 
 #: Source ids per calculator (";"-joined), for results that are plain values.
@@ -463,11 +465,35 @@ def _stability(value: Any) -> str:
     )
 
 
+#: ECOG performance status (Oken et al. 1982), in short words for the NOMS reasoning.
+ECOG_MEANINGS: dict[int, str] = {
+    0: "fully active",
+    1: "restricted in strenuous activity but walking and able to do light work",
+    2: "walking and caring for themself but unable to work; up and about more than half the day",
+    3: "capable of only limited self-care; in bed or a chair more than half the day",
+    4: "completely disabled; no self-care; confined to bed or chair",
+    5: "dead",
+}
+
+
+def _performance_status(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value <= 4:
+        return int(value)
+    raise InputError(
+        f"performance_status must be an ECOG grade, a whole number from 0 to 4 "
+        f"(5 means death), or left out; got {value!r}."
+    )
+
+
 def noms_pathway(
     escc_grade: str | int,
     radiosensitivity: str,
     stability: int | str | SinsResult,
     fit_for_surgery: bool,
+    *,
+    performance_status: int | None = None,
 ) -> NomsResult:
     """Teaching illustration of the NOMS framework (Laufer et al., Oncologist 2013).
 
@@ -481,19 +507,27 @@ def noms_pathway(
       "resistant" (e.g. renal cell, melanoma, thyroid, colorectal, sarcoma).
       "moderate" follows the radiosensitive branch (cEBRT), as Laufer 2013
       groups these solid tumours with the cEBRT-responsive ones; the reasoning
-      says so, because centres differ.
+      says so, because centres differ. With high-grade compression in a fit
+      patient the reasoning also names decompressive surgery followed by
+      radiation: Patchell 2005 excluded only very radiosensitive tumours.
     - ``stability`` (M): a SINS total 0–18, a :class:`SinsResult`, or
       "stable" / "potentially unstable" / "unstable". Assessed separately
       from N and O.
     - ``fit_for_surgery`` (S): True if the patient's systemic disease,
       comorbidities and expected survival allow open surgery.
+    - ``performance_status`` (optional, keyword): the ECOG grade 0–4 (Oken
+      1982) on which the fitness judgement partly rests; it is named in the
+      Systemic sentence and does not change the steps.
 
     Logic: radiosensitive -> cEBRT at any ESCC grade; radioresistant without
     high-grade ESCC -> SRS; radioresistant with high-grade ESCC -> separation
-    surgery (decompression ± stabilisation) then SRS if fit, otherwise cEBRT
-    (± percutaneous stabilisation). Unstable (SINS 13–18) -> stabilisation
-    before radiation (open surgery if fit, percutaneous cement augmentation
-    otherwise); potentially unstable (7–12) -> surgical consultation first.
+    surgery (decompression ± stabilisation) then SRS if fit, otherwise cEBRT.
+    Unstable (SINS 13–18) -> stabilisation (fixation) before radiation: open
+    surgery if fit, percutaneous screw fixation where feasible otherwise;
+    cement augmentation treats mechanical pain from a fracture without gross
+    instability and is not enough on its own for an unstable spine.
+    Potentially unstable (7–12) -> surgical consultation first if fit;
+    if not fit, radiation with percutaneous stabilisation where needed.
 
     Grade 1c is borderline. Teaching convention used here: 1c follows the
     radiation-first branch (high-dose SRS for a resistant tumour), the result
@@ -507,10 +541,12 @@ def noms_pathway(
     if not isinstance(fit_for_surgery, bool):
         raise InputError(f"fit_for_surgery must be True or False, got {fit_for_surgery!r}.")
     fit = fit_for_surgery
+    ecog = _performance_status(performance_status)
 
     high = n_category == "high"
     radiosensitive = sensitivity in ("sensitive", "moderate")
     separation = (not radiosensitive) and high and fit
+    surgery_alternative = sensitivity == "moderate" and high and fit
     steps: list[str] = []
 
     # M first: stabilisation or a consultation comes before radiation.
@@ -524,10 +560,13 @@ def noms_pathway(
     elif m == "unstable":
         steps.append(
             "Open surgical stabilisation of the spine" if fit
-            else "Percutaneous stabilisation (e.g. cement augmentation: vertebroplasty or kyphoplasty), if feasible"
+            else "Percutaneous fixation (screws and rods placed through small incisions), where feasible"
         )
     elif m == "potentially unstable":
-        steps.append("Spine surgery consultation about stability (SINS 7–12) before radiation")
+        steps.append(
+            "Spine surgery consultation about stability (SINS 7–12) before radiation" if fit
+            else "Spine surgeon reviews stability (SINS 7–12): percutaneous stabilisation only where needed"
+        )
 
     # N + O + S: the radiation step.
     if radiosensitive:
@@ -538,16 +577,15 @@ def noms_pathway(
         radiation, short = "Stereotactic radiosurgery (SRS) after the surgery (hybrid therapy)", "SRS"
     else:
         radiation, short = "Conventional external beam radiotherapy (cEBRT)", "cEBRT"
-        if m == "stable":
-            steps.append("Percutaneous stabilisation (cement augmentation) only if mechanical pain needs it")
     steps.append(radiation)
 
     if separation:
         pathway = "Separation surgery, then SRS"
     elif m == "unstable":
-        pathway = ("Open stabilisation, then " if fit else "Percutaneous stabilisation, then ") + short
+        pathway = ("Open stabilisation, then " if fit else "Percutaneous fixation where feasible, then ") + short
     elif m == "potentially unstable":
-        pathway = f"Surgical consultation, then {short}"
+        pathway = (f"Surgical consultation, then {short}" if fit
+                   else f"Percutaneous stabilisation where needed, then {short}")
     else:
         pathway = short
 
@@ -564,6 +602,15 @@ def noms_pathway(
         n_text = f"Neurologic: ESCC grade {grade} is low grade; the cord is not compressed."
     if sensitivity == "sensitive":
         o_text = "Oncologic: the tumour is radiosensitive, so cEBRT controls it whatever the ESCC grade."
+    elif surgery_alternative:
+        o_text = (
+            "Oncologic: the tumour is moderately radiosensitive; this illustration treats it like a radiosensitive "
+            "tumour (cEBRT), but centres differ. With high-grade compression in a patient fit for surgery, "
+            "decompressive surgery followed by radiation is a documented alternative: in the randomised trial of "
+            "Patchell 2005 it kept more people walking than radiation alone, and that trial excluded very "
+            "radiosensitive tumours such as lymphoma and myeloma, not breast or prostate. Some centres prefer SRS "
+            "for durable control."
+        )
     elif sensitivity == "moderate":
         o_text = (
             "Oncologic: the tumour is moderately radiosensitive; this illustration treats it like a radiosensitive "
@@ -579,21 +626,37 @@ def noms_pathway(
         )
     else:
         o_text = "Oncologic: the tumour is radioresistant to cEBRT, so high-dose SRS is used for durable control."
+    cement_note = ("cement augmentation (vertebroplasty or kyphoplasty) treats mechanical pain from a fracture "
+                   "without gross instability")
     m_text = {
-        "stable": "Mechanical: the spine is stable (SINS 0–6), so no stabilisation is needed.",
-        "potentially unstable": "Mechanical: the spine is potentially unstable (SINS 7–12), so a spine surgeon is consulted.",
+        "stable": "Mechanical: the spine is stable (SINS 0–6), so no stabilisation is needed"
+                  + ("." if fit else f"; if a fracture still causes mechanical pain, {cement_note}."),
+        "potentially unstable": (
+            "Mechanical: the spine is potentially unstable (SINS 7–12), so a spine surgeon is consulted."
+            if fit else
+            "Mechanical: the spine is potentially unstable (SINS 7–12); a spine surgeon still reviews it, and "
+            f"without open surgery, {cement_note}, while percutaneous screw fixation is used for instability."
+        ),
         "unstable": (
-            "Mechanical: the spine is unstable (SINS 13–18), so it is stabilised before radiation; "
-            + ("open surgery is possible." if fit else "percutaneous cement augmentation is the less invasive option.")
+            "Mechanical: the spine is unstable (SINS 13–18), so it is stabilised (fixed) before radiation; "
+            + ("open surgery is possible." if fit else
+               "without open surgery, percutaneous screw fixation is the less invasive option where the team "
+               f"judges it feasible. Cement alone is not enough for gross instability: {cement_note}.")
         ),
     }[m]
+    ecog_text = f"ECOG performance status {ecog} ({ECOG_MEANINGS[ecog]}); " if ecog is not None else ""
     s_text = (
-        "Systemic: the patient can tolerate surgery, so surgical steps are possible."
+        f"Systemic: {ecog_text}the patient can tolerate surgery, so surgical steps are possible."
         if fit else
-        "Systemic: the patient cannot tolerate open surgery, so the plan uses radiation and, where needed, "
-        "less invasive percutaneous procedures."
+        f"Systemic: {ecog_text}the patient cannot tolerate open surgery, so the plan uses radiation and, where "
+        "needed, less invasive percutaneous procedures."
     )
 
+    sources = CALCULATOR_SOURCES["noms"]
+    if surgery_alternative:
+        sources += ";patchell2005"
+    if ecog is not None:
+        sources += ";oken1982_ecog"
     return NomsResult(
         pathway=pathway,
         steps=tuple(steps),
@@ -605,6 +668,7 @@ def noms_pathway(
         stability=m,
         fit_for_surgery=fit,
         needs_team_judgement=n_category == "borderline",
+        source_ids=sources,
     )
 
 
@@ -765,10 +829,12 @@ def _ctcae_lab_value(term: str, name: str, value: Any) -> float:
             raise InputError(
                 f"{name} {number:g} is below 100 cells/mm³: it looks like ×10^9/L (×10^3/mm³); multiply by 1000."
             )
-    elif number < 100 and number != int(number):
-        # A fractional neutrophil count below 100 cells/mm³ is not a real count.
+    elif 0 < number < 100:
+        # 1 or 5 is almost surely ×10^9/L typed as cells/mm³; a true count this low is grade 4 anyway.
         raise InputError(
-            f"{name} {number:g} looks like ×10^9/L (×10^3/mm³); give cells/mm³ (multiply by 1000)."
+            f"{name} {number:g} looks like ×10^9/L ({number:g} ×10^9/L = {number * 1000:,.0f} cells/mm³); "
+            "give the count in cells/mm³. A count the laboratory really reports as under 100 cells/mm³ "
+            "is grade 4 (below 500)."
         )
     return number
 
@@ -798,9 +864,10 @@ def ctcae_grade(term: str, value: float, lln: float | None = None) -> int:
     grade 0 and a value below it takes the grade its number falls in (1300
     is grade 2; grade 1 is then empty).
 
-    Counts must be in cells/mm³: fractional neutrophil values below 100,
-    platelets below 1000 and WBC below 100 are rejected as probable ×10⁹/L
-    slips; haemoglobin above 25 is rejected as a probable g/L slip.
+    Counts must be in cells/mm³: neutrophil values above 0 and below 100
+    (e.g. 1 or 5), platelets below 1000 and WBC below 100 are rejected as
+    probable ×10⁹/L slips, and the neutrophil message says that a true count
+    that low is grade 4; haemoglobin above 25 is rejected as a probable g/L slip.
     """
     key = _ctcae_term(term)
     number = _ctcae_lab_value(key, "value", value)

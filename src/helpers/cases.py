@@ -182,8 +182,8 @@ def assessment_inputs(case_id: str, stage: str = "assessment") -> dict[str, Any]
 
     Keys: ``location`` (vertebral level), ``pain``, ``bone_lesion``,
     ``alignment``, ``collapse``, ``posterolateral`` (SINS), ``escc_grade``,
-    ``radiosensitivity``, ``fit_for_surgery`` (NOMS), plus ``histology`` and
-    ``source_ids``.
+    ``radiosensitivity``, ``performance_status`` (ECOG, Oken 1982),
+    ``fit_for_surgery`` (NOMS), plus ``histology`` and ``source_ids``.
     """
     _check_case(case_id)
     _check_stage(stage)
@@ -203,6 +203,7 @@ def assessment_inputs(case_id: str, stage: str = "assessment") -> dict[str, Any]
         "posterolateral": str(row["sins_posterolateral"]),
         "escc_grade": str(row["escc_grade"]),
         "radiosensitivity": str(row["radiosensitivity"]),
+        "performance_status": int(row["ecog_performance_status"]),
         "fit_for_surgery": bool(row["fit_for_surgery"]),
         "histology": str(row["histology"]),
         "source_ids": str(row["source_ids"]),
@@ -236,7 +237,8 @@ def scores(case_id: str, stage: str = "assessment") -> CaseScores:
     sins = calc.sins(found["location"], found["pain"], found["bone_lesion"], found["alignment"],
                      found["collapse"], found["posterolateral"])
     escc = calc.escc_assessment(found["escc_grade"])
-    noms = calc.noms_pathway(found["escc_grade"], found["radiosensitivity"], sins, found["fit_for_surgery"])
+    noms = calc.noms_pathway(found["escc_grade"], found["radiosensitivity"], sins, found["fit_for_surgery"],
+                             performance_status=found["performance_status"])
     return CaseScores(case_id, stage, found["location"], found["histology"], sins, escc, noms, found["source_ids"])
 
 

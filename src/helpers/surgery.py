@@ -398,6 +398,7 @@ NOMS_EXAMPLES = (
     ("3", "resistant", 4, True),
     ("1b", "resistant", 14, True),
     ("1b", "sensitive", 14, False),
+    ("1b", "resistant", 9, False),
     ("3", "resistant", 4, False),
 )
 
@@ -406,12 +407,17 @@ def decision_family(pathway: str) -> str:
     """Group a NOMS pathway into what the team does first.
 
     "Separation surgery, then radiosurgery"; "Stabilisation first, then
-    radiation"; "Surgical opinion on stability first"; or "Radiation first".
+    radiation" (open surgery, or percutaneous fixation where feasible);
+    "Stabilisation where needed, then radiation" (percutaneous, for a patient
+    who cannot have open surgery); "Surgical opinion on stability first"; or
+    "Radiation first".
     """
     text = pathway.lower()
     if text.startswith("separation surgery"):
         return "Separation surgery, then radiosurgery"
-    if "stabilisation" in text:
+    if "where needed" in text:
+        return "Stabilisation where needed, then radiation"
+    if "stabilisation" in text or "fixation" in text:
         return "Stabilisation first, then radiation"
     if "consultation" in text:
         return "Surgical opinion on stability first"
