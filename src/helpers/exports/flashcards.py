@@ -128,9 +128,9 @@ def front_html(title: str, context: str = "", question: str = "") -> str:
     return str(render("flashcard_front.html.j2", title=title, context=context, question=question))
 
 
-def back_html(rows: list[tuple[str, str]] = (), items: list[str] = (), notice: str = "") -> str:
-    """Labelled paragraphs (label, text) and/or a bullet list; blank texts are left out."""
-    return str(render("flashcard_back.html.j2", rows=[(k, v) for k, v in rows if v], items=list(items), notice=notice))
+def back_html(text: str = "", rows: list[tuple[str, str]] = (), items: list[str] = ()) -> str:
+    """A paragraph, labelled paragraphs (label, text) and/or a bullet list; blank texts are left out."""
+    return str(render("flashcard_back.html.j2", text=text, rows=[(k, v) for k, v in rows if v], items=list(items)))
 
 
 # -- the notes ------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def glossary_cards(notebook_dir: Path) -> list[Flashcard]:
         cards.append(Flashcard(
             note_id=f"glossary:{row.id}",
             front=front_html(row.term, question="What does it mean?"),
-            back=back_html(items=[row.definition]),
+            back=back_html(text=row.definition),
             sources=sources_html(row.source_ids),
             tags=tuple(tags),
         ))
