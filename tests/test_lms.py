@@ -211,8 +211,9 @@ def test_a_second_build_is_byte_identical(built, tmp_path):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
 
 
-def test_one_notebook_builds_only_its_files(tmp_path):
-    written = lms.build(tmp_path, ["03"])
+@pytest.mark.parametrize("name", ["03", "03_chemotherapy", "notebooks/03_chemotherapy.ipynb"])
+def test_one_notebook_builds_only_its_files(tmp_path, name):
+    written = lms.build(tmp_path, [name])
     assert sorted(p.name for p in written) == ["03_chemotherapy.moodle.xml", "03_chemotherapy.qti.zip"]
 
 

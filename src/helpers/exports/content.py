@@ -100,8 +100,8 @@ def read_quiz(path: Path) -> tuple[Question, ...]:
 def load_quizzes(folder: Path | None = None, slugs: list[str] | None = None) -> list[Quiz]:
     """Every quiz in ``folder`` (default :func:`quiz_dir`), in notebook order.
 
-    ``slugs`` limits the result to those notebooks (a slug or its two-digit
-    number); an unknown one raises :class:`DataError` listing what exists.
+    ``slugs`` limits the result to those notebooks (a notebook path, a slug
+    or its two-digit number); an unknown one raises :class:`DataError` listing what exists.
     """
     from helpers.course import LESSONS
 
@@ -112,7 +112,8 @@ def load_quizzes(folder: Path | None = None, slugs: list[str] | None = None) -> 
     if slugs:
         chosen = []
         for wanted in slugs:
-            match = [p for p in paths if wanted in (p.stem, p.stem[:2])]
+            stem = Path(wanted).name.removesuffix(".ipynb").removesuffix(".json")  # a path, a file name, a slug or NN
+            match = [p for p in paths if stem in (p.stem, p.stem[:2])]
             if len(match) != 1:
                 raise DataError(f"no quiz for {wanted!r}; available: {', '.join(p.stem for p in paths)}")
             chosen.extend(match)
