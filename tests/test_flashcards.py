@@ -128,6 +128,8 @@ def test_a_new_modality_in_the_data_gets_its_own_tag_and_red_flag_card(tmp_path,
     header = effects[0].split(",")
     first = next(csv.DictReader([effects[0], effects[1]]))
     first.update(id="bone_agent_effect", modality_id="bone_agents")
+    if "incidence_status" in first:  # the evidence-table version of the data: a new row has no numbers yet
+        first["incidence_status"] = "not_quantified"
     with open(copy / "side_effects.csv", "a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, header).writerow(first)
     monkeypatch.setenv(data.DATA_DIR_ENV, str(copy))
