@@ -47,7 +47,7 @@ def build(out_dir: Path, names: list[str] | None = None, quiz_dir: Path | None =
         quizzes = content.load_quizzes(quiz_dir, names or None)
         written = []
         for quiz in quizzes:
-            written.append(qti.write_package(out_dir / f"{quiz.slug}.qti.zip", [quiz], quiz.heading))
+            written.append(qti.write_package(out_dir / f"{quiz.slug}.qti.zip", [quiz]))
             written.append(moodle.write_quiz(out_dir / f"{quiz.slug}.moodle.xml", [quiz]))
         if not names:
             written.append(qti.write_package(out_dir / f"{COLLECTION}.qti.zip", quizzes))

@@ -29,7 +29,6 @@ NOTICE = (
     "Graded scales are named with their version (CTCAE v5.0; SINS, Fisher et al. 2010; ESCC, "
     "Bilsky et al. 2010; NOMS, Laufer et al. 2013)."
 )
-COLLECTION_TITLE = "Treating spinal cancer: knowledge checks"
 
 INSTRUCTIONS = {
     "single": "Choose one.",

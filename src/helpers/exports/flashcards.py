@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from helpers import data
+from helpers.errors import DataError
 from helpers.exports.content import NOTICE
 from helpers.render import render
 
@@ -269,7 +270,9 @@ def notes(notebook_dir: Path | None = None) -> list[Flashcard]:
     cards = (glossary_cards(folder) + side_effect_cards(folder) + modality_red_flag_cards(folder)
              + notebook_red_flag_cards(folder) + emergency_sign_cards(folder))
     ids = [c.note_id for c in cards]
-    assert len(ids) == len(set(ids)), "note ids must be unique"  # the data ids are primary keys
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:  # cannot happen while the data ids are primary keys; a clash would merge two cards in Anki
+        raise DataError(f"flashcard id {repeated[0]!r} would be used twice; the data ids must be unique")
     return cards
 
 

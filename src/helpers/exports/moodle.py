@@ -24,7 +24,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from helpers.exports.content import (
-    COLLECTION_TITLE,
     Quiz,
     correct_indices,
     feedback_html,
@@ -131,5 +130,3 @@ def write_quiz(path: Path, quizzes: list[Quiz]) -> Path:
     path.write_bytes(to_bytes(build_quiz(quizzes)))
     return path
 
-
-__all__ = ["CATEGORY_ROOT", "COLLECTION_TITLE", "build_quiz", "build_question", "fraction", "option_fractions", "write_quiz"]

@@ -34,7 +34,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from helpers.exports.content import (
-    COLLECTION_TITLE,
     NOTICE,
     Quiz,
     correct_indices,
@@ -180,7 +179,7 @@ def build_assessment_meta(quiz: Quiz) -> ET.Element:
     return root
 
 
-def build_manifest(quizzes: list[Quiz], title: str) -> ET.Element:
+def build_manifest(quizzes: list[Quiz]) -> ET.Element:
     """``imsmanifest.xml`` listing each quiz and its Canvas settings file."""
     root = ET.Element("manifest", {"xmlns": CP_NS, "identifier": "spine_manifest"})
     metadata = _sub(root, "metadata")
@@ -205,9 +204,9 @@ def to_bytes(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def package_files(quizzes: list[Quiz], title: str = COLLECTION_TITLE) -> dict[str, bytes]:
+def package_files(quizzes: list[Quiz]) -> dict[str, bytes]:
     """Every file of the package, by its path inside the zip."""
-    files = {"imsmanifest.xml": to_bytes(build_manifest(quizzes, title))}
+    files = {"imsmanifest.xml": to_bytes(build_manifest(quizzes))}
     for quiz in quizzes:
         ident = assessment_ident(quiz)
         files[f"{ident}/{ident}.xml"] = to_bytes(build_assessment(quiz))
@@ -215,11 +214,11 @@ def package_files(quizzes: list[Quiz], title: str = COLLECTION_TITLE) -> dict[st
     return files
 
 
-def package_bytes(quizzes: list[Quiz], title: str = COLLECTION_TITLE) -> bytes:
+def package_bytes(quizzes: list[Quiz]) -> bytes:
     """The QTI .zip, byte-identical for identical data."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in package_files(quizzes, title).items():
+        for name, content in package_files(quizzes).items():
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -227,7 +226,7 @@ def package_bytes(quizzes: list[Quiz], title: str = COLLECTION_TITLE) -> bytes:
     return buffer.getvalue()
 
 
-def write_package(path: Path, quizzes: list[Quiz], title: str = COLLECTION_TITLE) -> Path:
+def write_package(path: Path, quizzes: list[Quiz]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(package_bytes(quizzes, title))
+    path.write_bytes(package_bytes(quizzes))
     return path
