@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench
+.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench lms flashcards
 
 help:
 	@sed -n '3,8p' Makefile
@@ -69,6 +69,8 @@ clean:
 #   make slides       build/slides/: reveal.js slides, slide types derived from the headings
 #   make instructor   build/instructor/: notebook + data/instructor notes + opened answer key
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
+#   make lms          build/lms/: QTI 1.2 .zip (Canvas, Blackboard, D2L) and Moodle XML of the knowledge checks
+#   make flashcards   build/flashcards/: an Anki deck (.apkg) of the glossary, side effects and red flags
 handouts: $(STAMP) browser
 	$(PY) tools/handouts.py $(NB)
 
@@ -77,6 +79,12 @@ slides: $(STAMP)
 
 instructor: $(STAMP)
 	$(PY) tools/instructor.py $(NB)
+
+lms: $(STAMP)
+	$(PY) tools/lms.py $(NB)
+
+flashcards: $(STAMP)
+	$(PY) tools/flashcards.py
 
 class-links: $(STAMP)
 	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")

@@ -18,7 +18,7 @@ def test_every_existing_notebook_is_linked_live_and_static():
 
 def test_the_two_commands_are_documented_and_exist():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("lab", "test", "notebooks", "handouts", "slides", "instructor", "bench"):
+    for target in ("lab", "test", "notebooks", "handouts", "slides", "instructor", "bench", "lms", "flashcards"):
         assert f"make {target}" in README, target
         assert f"\n{target}:" in makefile, target
 

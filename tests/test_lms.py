@@ -1,0 +1,283 @@
+"""The LMS exports (QTI 1.2 and Moodle XML) carry every question of data/quizzes/.
+
+Each generated file is parsed back and compared, question by question, with
+the quiz files read directly (not through the exporter): prompt, options,
+correct answers, numeric range, the explanation and its sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lms  # noqa: E402
+from export_common import ExportError  # noqa: E402
+
+from helpers.exports import content, moodle  # noqa: E402
+
+QUIZ_FILES = sorted((ROOT / "data" / "quizzes").glob("[0-9][0-9]_*.json"))
+QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+CANVAS = "{http://canvas.instructure.com/xsd/cccv1p0}"
+CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
+DTD = ROOT / "tests" / "fixtures" / "qti" / "ims_qtiasiv1p2p1.dtd"
+LETTERS = "ABCDEFGHIJ"
+
+
+def raw_quiz(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def citations() -> dict[str, str]:
+    with open(ROOT / "data" / "sources.csv", encoding="utf-8", newline="") as handle:
+        return {row["id"]: row["citation"] for row in csv.DictReader(handle)}
+
+
+def html_text(fragment: str) -> list[str]:
+    """The text of each block (p, li) of an exported HTML fragment."""
+    root = ET.fromstring(f"<div>{fragment}</div>")
+    return ["".join(block.itertext()).strip() for block in root.iter() if block.tag in ("p", "li")]
+
+
+def html_plain(fragment: str) -> str:
+    """An exported option (escaped HTML text) as the reader sees it."""
+    return "".join(ET.fromstring(f"<div>{fragment}</div>").itertext())
+
+
+def correct_answers(question: dict) -> list[int]:
+    answer = question["answer"]
+    return answer if isinstance(answer, list) else [answer]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("lms")
+    lms.build(out)
+    return out
+
+
+def read_zip(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def qti_items(package: dict[str, bytes], slug: str) -> dict[str, ET.Element]:
+    ident = f"spine_{slug}"
+    root = ET.fromstring(package[f"{ident}/{ident}.xml"])
+    return {item.get("title"): item for item in root.iter(f"{QTI}item")}
+
+
+def check_feedback(fragment: str, question: dict, cites: dict[str, str]) -> None:
+    blocks = html_text(fragment)
+    assert question["feedback"] in blocks, f"{question['id']}: explanation missing from the feedback"
+    for source_id in question["source_ids"].split(";"):
+        assert any(block.startswith(cites[source_id]) for block in blocks), f"{question['id']}: source {source_id} missing"
+
+
+# -- QTI ------------------------------------------------------------------------
+
+def qti_correct(item: ET.Element) -> tuple[set[str], set[str]]:
+    """(options that must be chosen, options that must not) for the scoring condition."""
+    scoring = [c for c in item.iter(f"{QTI}respcondition") if c.find(f"{QTI}setvar") is not None]
+    assert len(scoring) == 1 and scoring[0].find(f"{QTI}setvar").text == "100"
+    condition = scoring[0].find(f"{QTI}conditionvar")
+    chosen = {v.text for v in condition.iter(f"{QTI}varequal")}
+    excluded = {v.text for n in condition.iter(f"{QTI}not") for v in n.iter(f"{QTI}varequal")}
+    return chosen - excluded, excluded
+
+
+@pytest.mark.parametrize("path", QUIZ_FILES, ids=lambda p: p.stem)
+def test_every_question_is_in_the_qti_packages_unchanged(built, path):
+    quiz, cites = raw_quiz(path), citations()
+    for package_name in (f"{path.stem}.qti.zip", "collection.qti.zip"):
+        items = qti_items(read_zip(built / package_name), path.stem)
+        assert list(items) == [q["id"] for q in quiz["questions"]], package_name
+        for question in quiz["questions"]:
+            item = items[question["id"]]
+            kind = item.find(f".//{QTI}qtimetadatafield[{QTI}fieldlabel='question_type']/{QTI}fieldentry").text
+            assert kind == {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
+                            "numeric": "numerical_question"}[question["type"]]
+            prompt = item.find(f"{QTI}presentation/{QTI}material/{QTI}mattext")
+            assert prompt.get("texttype") == "text/html"
+            assert html_text(prompt.text)[0] == question["prompt"]
+            chosen, excluded = qti_correct(item)
+            if question["type"] == "numeric":
+                tolerance = question.get("tolerance", 0)
+                assert item.find(f".//{QTI}render_fib").get("fibtype") == "Decimal"
+                low = float(item.find(f".//{QTI}vargte").text)
+                high = float(item.find(f".//{QTI}varlte").text)
+                assert low == pytest.approx(question["answer"] - tolerance)
+                assert high == pytest.approx(question["answer"] + tolerance)
+                assert {float(v) for v in chosen} == {question["answer"]}
+            else:
+                labels = item.findall(f".//{QTI}render_choice/{QTI}response_label")
+                shown = [html_plain(label.find(f".//{QTI}mattext").text) for label in labels]
+                assert shown == [f"{LETTERS[i]}. {text}" for i, text in enumerate(question["options"])]
+                ids = [label.get("ident") for label in labels]
+                right = {ids[i] for i in correct_answers(question)}
+                assert chosen == right
+                if question["type"] == "multiple":
+                    assert excluded == set(ids) - right  # every wrong option must be left unticked
+                cardinality = item.find(f".//{QTI}response_lid").get("rcardinality")
+                assert cardinality == ("Single" if question["type"] == "single" else "Multiple")
+            feedback = item.find(f"{QTI}itemfeedback//{QTI}mattext").text
+            check_feedback(feedback, question, cites)
+
+
+def test_qti_packages_are_well_formed_valid_against_the_dtd_and_complete(built):
+    dtd = etree.DTD(str(DTD))
+    for path in sorted(built.glob("*.qti.zip")):
+        package = read_zip(path)
+        manifest = ET.fromstring(package["imsmanifest.xml"])
+        listed = {f.get("href") for f in manifest.iter(f"{CP}file")}
+        assert listed == set(package) - {"imsmanifest.xml"}, path.name
+        for name, data in package.items():
+            root = etree.fromstring(data)  # well-formed, or this raises
+            if root.tag == f"{QTI}questestinterop":
+                # The 2003 DTD knows no namespaces: validate the same tree without them.
+                plain = etree.fromstring(data.replace(b' xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"', b""))
+                assert dtd.validate(plain), f"{path.name}/{name}: {dtd.error_log.filter_from_errors()[:3]}"
+            if root.tag == f"{CANVAS}quiz":
+                description = root.find(f"{CANVAS}description").text
+                assert any(block.startswith("Educational use only.") for block in html_text(description))
+                assert root.find(f"{CANVAS}shuffle_answers").text == "false"
+
+
+# -- Moodle ---------------------------------------------------------------------
+
+def moodle_questions(path: Path) -> tuple[list[str], dict[str, ET.Element]]:
+    root = ET.parse(path).getroot()
+    categories = [q.find("category/text").text for q in root.findall("question[@type='category']")]
+    questions = {q.find("idnumber").text: q for q in root.findall("question") if q.get("type") != "category"}
+    return categories, questions
+
+
+@pytest.mark.parametrize("path", QUIZ_FILES, ids=lambda p: p.stem)
+def test_every_question_is_in_the_moodle_files_unchanged(built, path):
+    quiz, cites = raw_quiz(path), citations()
+    for file_name in (f"{path.stem}.moodle.xml", "collection.moodle.xml"):
+        categories, questions = moodle_questions(built / file_name)
+        assert any(c.startswith(f"{moodle.CATEGORY_ROOT}/{path.stem[:2]} ") for c in categories)
+        for question in quiz["questions"]:
+            element = questions[f"spine_{path.stem}__{question['id']}"]
+            assert html_text(element.find("questiontext/text").text)[0] == question["prompt"]
+            check_feedback(element.find("generalfeedback/text").text, question, cites)
+            answers = element.findall("answer")
+            if question["type"] == "numeric":
+                assert element.get("type") == "numerical"
+                assert len(answers) == 1 and answers[0].get("fraction") == "100"
+                assert float(answers[0].find("text").text) == question["answer"]
+                assert float(answers[0].find("tolerance").text) == question.get("tolerance", 0)
+                continue
+            assert element.get("type") == "multichoice"
+            assert element.find("single").text == ("true" if question["type"] == "single" else "false")
+            assert element.find("shuffleanswers").text == "false"  # explanations refer to letters
+            assert [html_plain(a.find("text").text) for a in answers] == question["options"]
+            fractions = [float(a.get("fraction")) for a in answers]
+            right = correct_answers(question)
+            assert [i for i, f in enumerate(fractions) if f > 0] == sorted(right)
+            assert sum(f for f in fractions if f > 0) == pytest.approx(100, abs=0.01)
+            if question["type"] == "multiple" and len(right) < len(answers):
+                assert sum(fractions) == pytest.approx(0, abs=0.01)  # ticking everything earns nothing
+
+
+def test_moodle_category_carries_the_notice(built):
+    root = ET.parse(built / "collection.moodle.xml").getroot()
+    infos = [q.find("info/text").text for q in root.findall("question[@type='category']")]
+    assert len(infos) == len(QUIZ_FILES)
+    assert all(any(b.startswith("Educational use only.") for b in html_text(info)) for info in infos)
+
+
+@pytest.mark.parametrize("share, expected", [(100 / 3, "33.3333"), (50, "50"), (-100, "-100"), (-50, "-50"), (100 / 6, "16.6667")])
+def test_moodle_fractions_are_ones_moodle_accepts(share, expected):
+    assert moodle.fraction(share).startswith(expected)
+
+
+# -- build behaviour --------------------------------------------------------------
+
+def test_a_second_build_is_byte_identical(built, tmp_path):
+    lms.build(tmp_path)
+    for path in sorted(built.iterdir()):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("name", ["03", "03_chemotherapy", "notebooks/03_chemotherapy.ipynb"])
+def test_one_notebook_builds_only_its_files(tmp_path, name):
+    written = lms.build(tmp_path, [name])
+    assert sorted(p.name for p in written) == ["03_chemotherapy.moodle.xml", "03_chemotherapy.qti.zip"]
+
+
+@pytest.fixture
+def broken_quizzes(tmp_path) -> Path:
+    target = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "data" / "quizzes", target)
+    return target
+
+
+def _break(folder: Path, change) -> None:
+    path = folder / "03_chemotherapy.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    change(raw["questions"])
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
+def test_a_schema_violation_stops_the_export_naming_file_and_question(broken_quizzes, tmp_path):
+    _break(broken_quizzes, lambda qs: qs[1].update(type="essay"))
+    with pytest.raises(ExportError) as caught:
+        lms.build(tmp_path / "out", quiz_dir=broken_quizzes)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "data/quizzes/03_chemotherapy.json" in message and "fast_dividing_tissues" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_wrong_answer_index_stops_the_export_naming_the_question(broken_quizzes, tmp_path):
+    _break(broken_quizzes, lambda qs: qs[0].update(answer=7))
+    with pytest.raises(ExportError, match=r"03_chemotherapy.json: question 1 \(vinca_alkaloid_route\).*answer index 7"):
+        lms.build(tmp_path / "out", quiz_dir=broken_quizzes)
+
+
+def test_an_unknown_source_stops_the_export(broken_quizzes, tmp_path):
+    _break(broken_quizzes, lambda qs: qs[2].update(source_ids="no_such_source"))
+    with pytest.raises(ExportError, match="no_such_source"):
+        lms.build(tmp_path / "out", quiz_dir=broken_quizzes)
+
+
+def test_the_command_line_reports_bad_data_in_one_line(tmp_path, capsys, monkeypatch):
+    from export_common import run
+
+    from helpers import data
+
+    data_copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data_copy)
+    _break(data_copy / "quizzes", lambda qs: qs[1].update(type="essay"))
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(data_copy))  # restored after the test; main sets it again
+    try:
+        status = run(lms.main, ["--data-dir", str(data_copy), "--out", str(tmp_path / "out")])
+    finally:
+        monkeypatch.undo()
+        data.clear_cache()
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: data/quizzes/03_chemotherapy.json")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_notebook_lists_the_quizzes(tmp_path):
+    with pytest.raises(ExportError, match="available: 00_start_here"):
+        lms.build(tmp_path, ["99"])
+
+
+def test_answer_text_names_letters_and_options():
+    question = content.load_quizzes(slugs=["03"])[0].questions[1]
+    assert content.answer_text(question).startswith("A. Hair follicles; B. ")
