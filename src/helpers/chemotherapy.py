@@ -42,6 +42,8 @@ CYCLE_DAYS = (0, 28)
 TISSUE_GROUPS = {
     "hair_follicles": ("Hair follicles", PALETTE[3], "solid"),
     "mouth_and_gut_lining": ("Lining of the mouth and gut", PALETTE[2], "dash"),
+    # Nausea is a signalling effect (serotonin, substance P), not damage to dividing cells.
+    "vomiting_signals": ("Vomiting signals (gut to brain)", PALETTE[4], "dashdot"),
     "bone_marrow": ("Bone marrow", PALETTE[0], "dot"),
 }
 # Which supportive-care rows each table of the lesson shows (ids of supportive_care).
@@ -151,7 +153,7 @@ def tissues() -> pd.DataFrame:
 
 
 def mechanism_chart() -> go.Figure:
-    """From fast-dividing tissue to side effect to the nurse's first action, one row per side effect."""
+    """From the tissue or signal it starts in, to side effect, to the nurse's first action; one row per side effect."""
     rows = tissues()
     n = len(rows)
     y_of = {i: n - 1 - i for i in range(n)}  # first row at the top
@@ -182,7 +184,7 @@ def mechanism_chart() -> go.Figure:
     fig.update_layout(
         title="Why chemotherapy causes its common side effects, and what the nurse does first",
         xaxis=dict(title="From cause to care", tickmode="array", tickvals=[0, 1, 2], side="top",
-                   ticktext=["Fast-dividing tissue", "Side effect (and why)", "What the nurse does first"],
+                   ticktext=["Where it starts", "Side effect (and why)", "What the nurse does first"],
                    range=[-0.55, 2.6], showgrid=False, zeroline=False),
         yaxis=dict(title="Side effects of chemotherapy, one row each", showticklabels=False, showgrid=False,
                    zeroline=False, range=[-0.6, n - 0.4]),
