@@ -70,6 +70,8 @@ def test_illustrative_course_follows_the_cited_timing():
     assert typical.loc[0] == 100
     assert 7 <= typical.idxmin() <= 14, "usual nadir about days 7-14 after the dose (CDC, Holland-Frei)"
     assert typical.loc[21:28].min() >= 90, "usually recovered by about 3-4 weeks"
+    temozolomide = chemo.blood_count_course("temozolomide").set_index("day")["neutrophils_percent_of_baseline"]
+    assert 21 <= temozolomide.idxmin() <= 28, "temozolomide nadir about days 21-28 (Temodar label)"
     later = chemo.blood_count_course("later_nadir").set_index("day")["neutrophils_percent_of_baseline"]
     assert 28 <= later.idxmin() <= 42, "nitrosourea nadir 4-6 weeks after the dose"
     assert later.loc[42] < 90, "still low at six weeks, as the lomustine label warns"
@@ -134,9 +136,10 @@ def test_nadir_chart_draws_both_patterns_and_the_window():
     fig = chemo.nadir_chart()
     names = [trace.name for trace in fig.data]
     assert any("Usual pattern" in n for n in names) and any("Later nadir" in n for n in names)
+    assert any("temozolomide" in n for n in names)
     assert any("days 7–14" in n for n in names)
     symbols = {trace.marker.symbol for trace in fig.data if trace.mode == "lines+markers"}
-    assert len(symbols) == 2
+    assert len(symbols) == 3, "each pattern has its own marker, not only its own colour"
 
 
 def test_figures_are_identical_when_rebuilt():

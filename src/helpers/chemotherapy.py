@@ -220,7 +220,7 @@ def phase_for_day(day: int) -> str:
 def blood_count_course(pattern: str | None = None) -> pd.DataFrame:
     """ILLUSTRATIVE neutrophil course after one dose (% of the pre-treatment level), by day.
 
-    ``pattern`` is "typical" or "later_nadir"; ``None`` gives both.
+    ``pattern`` is "typical", "later_nadir" (nitrosourea-like) or "temozolomide"; ``None`` gives all.
     """
     table = data.load("blood_count_course")
     if pattern is not None:
@@ -244,7 +244,8 @@ def _window(x0: float, x1: float, name: str, colour: str, top: float = 105) -> g
                       fillcolor=colour, line=dict(width=0), name=name, hoverinfo="name")
 
 
-_STYLE = {"typical": (PALETTE[0], "solid", "circle"), "later_nadir": (PALETTE[5], "dash", "diamond")}
+_STYLE = {"typical": (PALETTE[0], "solid", "circle"), "temozolomide": (PALETTE[3], "dot", "square"),
+          "later_nadir": (PALETTE[5], "dash", "diamond")}
 _Y_TITLE = "Neutrophils (% of starting level)"
 
 
@@ -260,7 +261,7 @@ def _curve(points: pd.DataFrame) -> go.Scatter:
 
 
 def nadir_chart() -> go.Figure:
-    """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and a later-nadir pattern."""
+    """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and two later-nadir patterns."""
     course = blood_count_course()
     nadir, recovered = _phase(_NADIR_PHASE), _phase(_RECOVERED_PHASE)
     fig = go.Figure()
