@@ -122,7 +122,7 @@ CHECKLIST: list[dict] = [
          where=dict(subtype_id="vertebroplasty", goal_id="vertebral_strengthening")),
     dict(concept="augmentation aim: reduce deformity", table="subtype_goals", where=dict(subtype_id="kyphoplasty", goal_id="deformity_reduction")),
     dict(concept="augmentation aim: stabilise fractures", table="subtype_goals", where=dict(subtype_id="vertebroplasty", goal_id="stabilisation")),
-    dict(concept="short procedure and recovery time", table="invasiveness_levels", where=dict(label="needle procedure (image-guided, through the skin)"),
+    dict(concept="short procedure and recovery time", table="invasiveness_levels", where=dict(label="needle procedure through the skin (minimally invasive)"),
          text=r"same or next day"),
     # ---------------------------------------------------------------- targeted therapy
     dict(concept="targeted therapy acts on specific pathways", table="modalities", where=dict(id="targeted_therapy"), text=r"pathway"),

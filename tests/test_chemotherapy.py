@@ -44,7 +44,7 @@ def test_phases_cover_every_day_of_the_cycle_once():
 
 def test_nadir_phase_is_the_cited_window():
     nadir = chemo.phases().set_index("id").loc["nadir"]
-    assert (nadir["day_min"], nadir["day_max"]) == (7, 12)
+    assert (nadir["day_min"], nadir["day_max"]) == (7, 14)
     assert "cdc_neutropenia" in nadir["source_ids"]
 
 
@@ -68,8 +68,10 @@ def test_illustrative_course_follows_the_cited_timing():
     assert course["illustrative"].all()
     typical = chemo.blood_count_course("typical").set_index("day")["neutrophils_percent_of_baseline"]
     assert typical.loc[0] == 100
-    assert 7 <= typical.idxmin() <= 12, "usual nadir 7-12 days after the dose (CDC)"
+    assert 7 <= typical.idxmin() <= 14, "usual nadir about days 7-14 after the dose (CDC, Holland-Frei)"
     assert typical.loc[21:28].min() >= 90, "usually recovered by about 3-4 weeks"
+    temozolomide = chemo.blood_count_course("temozolomide").set_index("day")["neutrophils_percent_of_baseline"]
+    assert 21 <= temozolomide.idxmin() <= 28, "temozolomide nadir about days 21-28 (Temodar label)"
     later = chemo.blood_count_course("later_nadir").set_index("day")["neutrophils_percent_of_baseline"]
     assert 28 <= later.idxmin() <= 42, "nitrosourea nadir 4-6 weeks after the dose"
     assert later.loc[42] < 90, "still low at six weeks, as the lomustine label warns"
@@ -134,9 +136,10 @@ def test_nadir_chart_draws_both_patterns_and_the_window():
     fig = chemo.nadir_chart()
     names = [trace.name for trace in fig.data]
     assert any("Usual pattern" in n for n in names) and any("Later nadir" in n for n in names)
-    assert any("days 7–12" in n for n in names)
+    assert any("temozolomide" in n for n in names)
+    assert any("days 7–14" in n for n in names)
     symbols = {trace.marker.symbol for trace in fig.data if trace.mode == "lines+markers"}
-    assert len(symbols) == 2
+    assert len(symbols) == 3, "each pattern has its own marker, not only its own colour"
 
 
 def test_figures_are_identical_when_rebuilt():
@@ -149,7 +152,7 @@ def test_figures_are_identical_when_rebuilt():
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("day,phase", [(0, "treatment_day"), (1, "early_days"), (6, "early_days"), (7, "nadir"),
-                                       (12, "nadir"), (13, "recovery"), (20, "recovery"), (21, "next_cycle"),
+                                       (14, "nadir"), (15, "recovery"), (20, "recovery"), (21, "next_cycle"),
                                        (28, "next_cycle")])
 def test_phase_boundaries(day, phase):
     assert chemo.phase_for_day(day) == phase
@@ -200,7 +203,7 @@ def test_static_face_offers_every_phase():
     static = chemo.cycle_explorer().static_face
     labels = [button.label for button in static.layout.updatemenus[0].buttons]
     assert labels == list(chemo.phases()["label"])
-    assert static.layout.updatemenus[0].active == labels.index("Days 7 to 12: the nadir window")
+    assert static.layout.updatemenus[0].active == labels.index("Days 7 to 14: the usual nadir window")
 
 
 def test_table_of_every_choice_lists_every_check():

@@ -45,7 +45,10 @@ def test_care_table_shows_evidence_grading_role_and_variation():
     table = sc.care_table("chemo_nausea_vomiting")
     assert list(table.df.columns) == ["Supportive care", "What it addresses", "Strength of evidence",
                                       "Whose grading, and what it says", "The nurse's role", "Does practice vary?"]
-    naturopathic = table.df[table.df["Supportive care"] == "Naturopathic and integrative support"].iloc[0]
+    # Naturopathic support is taught in the services table, and linked to no side effect (issue 11, section 2).
+    assert "Naturopathic and integrative support" not in set(table.df["Supportive care"])
+    services = sc.services_table()
+    naturopathic = services.df[services.df["Supportive care"] == "Naturopathic and integrative support"].iloc[0]
     assert naturopathic["Strength of evidence"] == "Insufficient evidence"
     assert naturopathic["Does practice vary?"].startswith("Yes: ")
     assert "interact" in naturopathic["The nurse's role"]

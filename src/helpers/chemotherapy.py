@@ -42,6 +42,8 @@ CYCLE_DAYS = (0, 28)
 TISSUE_GROUPS = {
     "hair_follicles": ("Hair follicles", PALETTE[3], "solid"),
     "mouth_and_gut_lining": ("Lining of the mouth and gut", PALETTE[2], "dash"),
+    # Nausea is a signalling effect (serotonin, substance P), not damage to dividing cells.
+    "vomiting_signals": ("Vomiting signals (gut to brain)", PALETTE[4], "dashdot"),
     "bone_marrow": ("Bone marrow", PALETTE[0], "dot"),
 }
 # Which supportive-care rows each table of the lesson shows (ids of supportive_care).
@@ -151,7 +153,7 @@ def tissues() -> pd.DataFrame:
 
 
 def mechanism_chart() -> go.Figure:
-    """From fast-dividing tissue to side effect to the nurse's first action, one row per side effect."""
+    """From the tissue or signal it starts in, to side effect, to the nurse's first action; one row per side effect."""
     rows = tissues()
     n = len(rows)
     y_of = {i: n - 1 - i for i in range(n)}  # first row at the top
@@ -182,12 +184,12 @@ def mechanism_chart() -> go.Figure:
     fig.update_layout(
         title="Why chemotherapy causes its common side effects, and what the nurse does first",
         xaxis=dict(title="From cause to care", tickmode="array", tickvals=[0, 1, 2], side="top",
-                   ticktext=["Fast-dividing tissue", "Side effect (and why)", "What the nurse does first"],
+                   ticktext=["Where it starts", "Side effect (and why)", "What the nurse does first"],
                    range=[-0.55, 2.6], showgrid=False, zeroline=False),
         yaxis=dict(title="Side effects of chemotherapy, one row each", showticklabels=False, showgrid=False,
                    zeroline=False, range=[-0.6, n - 0.4]),
         annotations=annotations,
-        legend=dict(title=dict(text="Tissue (line style)"), orientation="h", y=-0.05),
+        legend=dict(title=dict(text="Where it starts (line style)"), orientation="h", y=-0.05),
         height=90 * n + 170,
         margin=dict(t=110),
     )
@@ -218,7 +220,7 @@ def phase_for_day(day: int) -> str:
 def blood_count_course(pattern: str | None = None) -> pd.DataFrame:
     """ILLUSTRATIVE neutrophil course after one dose (% of the pre-treatment level), by day.
 
-    ``pattern`` is "typical" or "later_nadir"; ``None`` gives both.
+    ``pattern`` is "typical", "later_nadir" (nitrosourea-like) or "temozolomide"; ``None`` gives all.
     """
     table = data.load("blood_count_course")
     if pattern is not None:
@@ -242,7 +244,8 @@ def _window(x0: float, x1: float, name: str, colour: str, top: float = 105) -> g
                       fillcolor=colour, line=dict(width=0), name=name, hoverinfo="name")
 
 
-_STYLE = {"typical": (PALETTE[0], "solid", "circle"), "later_nadir": (PALETTE[5], "dash", "diamond")}
+_STYLE = {"typical": (PALETTE[0], "solid", "circle"), "temozolomide": (PALETTE[3], "dot", "square"),
+          "later_nadir": (PALETTE[5], "dash", "diamond")}
 _Y_TITLE = "Neutrophils (% of starting level)"
 
 
@@ -258,7 +261,7 @@ def _curve(points: pd.DataFrame) -> go.Scatter:
 
 
 def nadir_chart() -> go.Figure:
-    """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and a later-nadir pattern."""
+    """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and two later-nadir patterns."""
     course = blood_count_course()
     nadir, recovered = _phase(_NADIR_PHASE), _phase(_RECOVERED_PHASE)
     fig = go.Figure()

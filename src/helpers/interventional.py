@@ -189,28 +189,39 @@ def outcome_chart(study: str) -> go.Figure:
 
 
 def leakage_chart() -> go.Figure:
-    """How often cement leaks with each procedure, in the meta-analysis that compared them."""
+    """How often cement leaked with each procedure, in each review that compared them (one bar group per review).
+
+    Two reviews are shown side by side so that the reader sees a range, not a
+    single ratio to memorise (issue 11, finding 9).
+    """
     rows = data.load("augmentation_outcomes")
     rows = cite_rows(rows[rows["measure"].astype(str) == "cement_leakage"].reset_index(drop=True))
+    studies = list(dict.fromkeys(rows["study"].astype(str)))
     fig = go.Figure()
-    for arm, value in zip(rows["arm"].astype(str), rows["value"]):
+    for arm in dict.fromkeys(rows["arm"].astype(str)):
         colour, _symbol, _dash, pattern = ARM_STYLES[arm]
+        arm_rows = rows[rows["arm"].astype(str) == arm]
         fig.add_trace(go.Bar(
-            x=[value], y=[ARM_LABELS[arm]], orientation="h", name=ARM_LABELS[arm],
+            x=arm_rows["value"].tolist(), y=arm_rows["study"].astype(str).tolist(), orientation="h",
+            name=ARM_LABELS[arm],
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white", fillmode="overlay")),
-            text=[f"{value:g}%"], textposition="outside",
-            hovertemplate=f"{ARM_LABELS[arm]}: %{{x}}%<extra></extra>",
+            text=[f"{ARM_LABELS[arm]}: {value:g}%" for value in arm_rows["value"]], textposition="outside",
+            customdata=arm_rows["population"].astype(str).tolist(),
+            hovertemplate=f"{ARM_LABELS[arm]}: %{{x}}%<br>%{{y}}: %{{customdata}}<extra></extra>",
         ))
+    notes = " ".join(
+        f"{study}: {rows.loc[rows['study'].astype(str) == study, 'population'].iloc[0]}." for study in studies
+    )
     fig.update_layout(
-        title="Cement leakage seen on imaging: vertebroplasty and kyphoplasty",
-        xaxis=dict(title="Cement leakage seen on imaging (%)", range=[0, 100]),
-        yaxis=dict(title="Procedure", type="category", categoryorder="array",
-                   categoryarray=[ARM_LABELS[a] for a in reversed(rows["arm"].astype(str).tolist())]),
-        showlegend=False,
-        barmode="overlay",
-        annotations=[_population_note(rows)],
-        margin=dict(b=120),
-        height=380,
+        title="Cement leakage seen on imaging, in two reviews: vertebroplasty and kyphoplasty",
+        xaxis=dict(title="Cement leakage seen on imaging (% of procedures)", range=[0, 100]),
+        yaxis=dict(title="Review", type="category", categoryorder="array", categoryarray=list(reversed(studies))),
+        legend=dict(title=dict(text="Procedure"), orientation="h", y=1.02, yanchor="bottom"),
+        barmode="group",
+        annotations=[dict(text=_wrap(notes), x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top",
+                          yshift=-72, showarrow=False, align="left", font=dict(size=12))],
+        margin=dict(b=150),
+        height=460,
     )
     return fig
 

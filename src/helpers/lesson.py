@@ -126,3 +126,10 @@ def references_for(notebook: str) -> References:
     for question in load_quiz(notebook):
         cite(question.source_ids)
     return References(list(_cited))
+
+
+def last_checked(notebook: str):
+    """One line: when this notebook's content was last checked against its sources (see helpers.review)."""
+    from helpers.review import last_checked as line
+
+    return line(notebook)

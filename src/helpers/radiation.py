@@ -381,11 +381,18 @@ def cord_limits_table():
         "Fractions": [str(int(n)) if pd.notna(n) else "daily, many" for n in limits["fractions"]],
         "Dose per fraction": limits["dose_per_fraction_text"],
         "Risk of myelopathy": limits["risk_text"],
-        f"EQD2 at α/β {ab:g} (Gy)": [f"{e:.1f}" if pd.notna(e) else "close to the total (small fractions)"
-                                      for e in limits["eqd2_gy"]],
+        f"EQD2 at α/β {ab:g} (Gy)": [
+            ("close to the total (small fractions)" if pd.isna(e)
+             else f"{e:.1f}*" if d / n > nominal_above_gy() else f"{e:.1f}")
+            for e, d, n in zip(limits["eqd2_gy"], limits["total_dose_gy"], limits["fractions"])],
         "Data": limits["population"],
     })
-    return styled(table, "Spinal cord dose limits used in planning, and their EQD2")
+    # The EQD2 column is our arithmetic, not the sources' limits: say so where the table is read (issue 11).
+    caption = (f"Spinal cord dose limits used in planning, and their EQD2 at α/β {ab:g} Gy. The limits are the "
+               "sources' own (QUANTEC from clinical reports; Sahgal 2013 converted doses with α/β 2 Gy); the EQD2 "
+               "column is a nominal linear-quadratic value, least reliable at large doses per fraction (* above "
+               f"{nominal_above_gy():g} Gy), and QUANTEC estimated an even lower cord α/β (0.87 Gy).")
+    return styled(table, caption)
 
 
 # --------------------------------------------------------------------------
