@@ -272,7 +272,10 @@ def _add_phase_traces(fig: go.Figure, rows: pd.DataFrame, x_of, customdata: list
 # Marker symbols and colours for what an evidence row counts (legend and hover say it in words).
 _COUNTS_SYMBOLS = dict(zip(COUNTS_LABELS, ("circle", "square", "diamond", "triangle-up", "x",
                                            "star", "cross", "hexagon", "triangle-down")))
-_COUNTS_COLOURS = dict(zip(COUNTS_LABELS, PALETTE * 2))
+# Colours from the colour-blind-safe palette, without its yellow (too faint on the band shading);
+# counts that share a colour never appear in the same chart and differ in marker shape.
+_COUNTS_COLOURS = dict(zip(COUNTS_LABELS, (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5],
+                                           PALETTE[4], PALETTE[7], PALETTE[3], PALETTE[0])))
 _AXIS_MIN, _AXIS_MAX = 0.01, 100.0  # percent; the log axis spans four decades
 
 
@@ -355,7 +358,9 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
                             align="left", showarrow=False, text=note, font=dict(size=13)))
     note_lines = note.count("<br>") + 1
     fig.update_layout(
-        title=dict(text=f"How often the side effects of {name.lower()} occur (cited numbers)", y=0.98),
+        title=dict(text=f"How often the side effects of {name.lower()} occur (cited numbers)<br><sup>Each line is "
+                        "one cited number or range; hover for its population and source, or read them in the table"
+                        "</sup>", yref="container", y=1, yanchor="top", pad=dict(t=16)),
         xaxis=dict(title="Incidence in the cited source (% of people, procedures or segments; log scale)",
                    type="log", range=[math.log10(_AXIS_MIN), math.log10(_AXIS_MAX)],
                    tickvals=[0.01, 0.1, 1, 10, 100], ticktext=["0.01%", "0.1%", "1%", "10%", "100%"]),
@@ -365,7 +370,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
         shapes=shapes,
         annotations=annotations,
         legend=dict(title=dict(text="What is counted")),
-        margin=dict(t=120, b=90 + 20 * note_lines),
+        margin=dict(t=140, b=90 + 20 * note_lines),
         height=max(380, 56 * n + 230 + 20 * note_lines),
     )
     return fig

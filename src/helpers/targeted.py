@@ -234,6 +234,7 @@ def bone_agent_table():
     subtypes = data.load("modality_subtypes").set_index("id")
     cite_rows(subtypes.loc[bone])
     rows = side_effects.effects(TARGETED, bone)
+    rows = rows.sort_values("subtype_id", key=lambda s: s.map(bone.index), kind="stable")  # one drug, then the other
     table = pd.DataFrame(
         {
             "Drug": [subtypes.loc[s, "name"] for s in rows["subtype_id"]],
