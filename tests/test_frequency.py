@@ -329,3 +329,28 @@ def test_evidence_row_without_any_number_is_refused(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv(data.DATA_DIR_ENV)
         data.clear_cache()
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_data_text_shown_in_the_lessons_names_only_bands_the_data_holds():
+    """Teaching points, procedure tables, quizzes and instructor notes reach the page too."""
+    problems = []
+    for table in ("teaching_points", "ir_procedures", "glossary", "mechanism_groups", "targeted_vs_chemotherapy",
+                  "targeted_side_effect_comparison", "emergency_signs", "case_stages", "supportive_care"):
+        for row in read(table):
+            for field, text in row.items():
+                problems += [f"{table}.{field}: {p}" for p in prose_contradictions(text or "")]
+    for path in sorted((DATA / "quizzes").glob("*.json")) + sorted((DATA / "instructor").glob("*.json")):
+        for text in _strings(json.loads(path.read_text(encoding="utf-8"))):
+            problems += [f"{path.name}: {p}" for p in prose_contradictions(text)]
+    assert problems == []
