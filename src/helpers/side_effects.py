@@ -4,7 +4,14 @@ All builders read ``data/side_effects.csv`` through :mod:`helpers.data` and
 record the sources they show (:func:`helpers.lesson.cite_rows`).  Pass a
 ``modality_id`` (one of the five) and optionally ``subtype_ids`` to narrow to
 effects of particular forms of the treatment; effects that apply to the
-whole modality (blank ``subtype_id``) are always included.
+whole modality (blank ``subtype_id``) are included, except for the
+bone-modifying drugs, which have only their own rows.
+
+How often: the cited numbers are in ``data/side_effect_evidence.csv``; the
+band word is computed from them with :data:`FREQUENCY_BANDS` (the one place
+the thresholds live) and :func:`frequency_phrase` gives the text every table,
+export and flashcard shows.  A side effect without a cited number is "Not
+quantified in the cited sources", listed apart from the scale.
 """
 
 from __future__ import annotations
