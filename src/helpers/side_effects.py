@@ -299,6 +299,8 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
     """
     rows = effects(modality_id, subtype_ids)
     name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
+    if subtype_ids is not None:  # say which forms the chart is about
+        name = f"{name} ({', '.join(str(s).replace('_', ' ') for s in subtype_ids)})"
     quantified = rows[rows["incidence_status"].astype(str) == "quantified"].reset_index(drop=True)
     unquantified = rows[rows["incidence_status"].astype(str) != "quantified"]
     fig = go.Figure()
@@ -365,7 +367,8 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
                             align="left", showarrow=False, text=note, font=dict(size=13)))
     note_lines = note.count("<br>") + 1
     fig.update_layout(
-        title=dict(text=f"How often the side effects of {name.lower()} occur (cited numbers)<br><sup>Each line is "
+        title=dict(text=f"How often the side effects of {_html.escape(name[0].lower() + name[1:])} occur (cited numbers)"
+                        "<br><sup>Each line is "
                         "one cited number or range; hover for its population and source, or read them in the table"
                         "</sup>", yref="container", y=1, yanchor="top", pad=dict(t=16)),
         xaxis=dict(title="Incidence in the cited source (% of people, procedures or segments; log scale)",
