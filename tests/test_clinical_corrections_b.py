@@ -217,7 +217,10 @@ def test_intrathecal_setting_and_register_are_not_presented_as_universal():
 
 
 def test_superseded_cochrane_review_is_not_cited_by_our_tables():
-    pending = {"side_effects.csv", "sources.csv"}  # side_effects.csv is the frequency group's file
+    # sources.csv keeps the 2013 row, marked superseded.  The evidence table keeps the 2013
+    # review's arm percentages (20.5% vs 26.4%), which the 2016 abstract does not restate;
+    # its locator names the 2013 version (listed as open in docs/clinical-review.md).
+    pending = {"sources.csv", "side_effect_evidence.csv"}
     for path in list(DATA.glob("*.csv")) + list(DATA.glob("*/*.json")):
         if path.name not in pending:
             assert "arevalo2013_pdph" not in path.read_text(encoding="utf-8"), path.name

@@ -44,7 +44,7 @@ CTCAE_V5_TERMS = {
     "Hypertension", "Hypocalcemia", "Infusion related reaction", "Mucositis oral", "Myelitis", "Nausea",
     "Neutrophil count decreased", "Osteonecrosis of jaw", "Pain", "Platelet count decreased",
     "Postoperative hemorrhage", "Proctitis", "Proteinuria", "Reversible posterior leukoencephalopathy syndrome",
-    "Spinal fracture", "Thromboembolic event", "White blood cell decreased", "Wound complication", "Wound infection",
+    "Spinal fracture", "Fracture", "Thromboembolic event", "White blood cell decreased", "Wound complication", "Wound infection",
 }
 
 
@@ -111,7 +111,8 @@ def test_every_csv_in_data_is_described():
 def test_categorical_fields_declare_their_allowed_values():
     categorical = {
         ("sources", "type"), ("modalities", "id"), ("modality_subtypes", "category"),
-        ("side_effects", "body_system"), ("side_effects", "onset_phase"), ("side_effects", "frequency"),
+        ("side_effects", "body_system"), ("side_effects", "onset_phase"), ("side_effects", "incidence_status"),
+        ("side_effect_evidence", "counts"), ("side_effect_evidence", "per"),
         ("supportive_care", "category"), ("supportive_care", "evidence_strength"),
         ("scenario_modalities", "role"), ("scenario_modalities", "decision"), ("radiation_regimens", "technique"),
         ("emergency_signs", "category"), ("emergency_signs", "stage"), ("emergency_signs", "urgency"),
@@ -355,13 +356,14 @@ def test_types_follow_the_schema():
     effects = d.load("side_effects")
     assert isinstance(effects["body_system"].dtype, pd.CategoricalDtype)
     assert not effects["body_system"].cat.ordered
-    for column, order in (("onset_phase", ["immediate", "acute", "subacute", "late"]),
-                          ("frequency", ["varies", "rare", "occasional", "common", "very_common"])):
-        assert effects[column].cat.ordered
-        assert list(effects[column].cat.categories) == order
+    assert effects["onset_phase"].cat.ordered
+    assert list(effects["onset_phase"].cat.categories) == ["immediate", "acute", "subacute", "late"]
+    assert (effects["onset_phase"] >= "subacute").any()
+    assert not effects["incidence_status"].cat.ordered  # a status, not a frequency scale
     assert str(effects["onset_day_min"].dtype) == "Int64"
     assert (effects["subtype_id"] == "").any() and not effects["subtype_id"].isna().any()
-    assert (effects["frequency"] >= "common").any()
+    evidence = d.load("side_effect_evidence")
+    assert str(evidence["incidence_low_pct"].dtype) == "float64" and evidence["incidence_low_pct"].isna().any()
 
     care = d.load("supportive_care")
     assert care["practice_varies"].dtype == bool
@@ -447,6 +449,19 @@ CORRUPTIONS = [
     ("broken reference in a link table", "supportive_care_side_effects",
      set_cell("supportive_care_side_effects", 1, "side_effect_id", "no_such_effect"),
      ["supportive_care_side_effects.csv", "row 1 (line 2", "'side_effect_id'", "'no_such_effect'", "side_effects.csv"]),
+    # Incidence evidence (side_effect_evidence.csv): the frequency model's numbers.
+    ("incidence low above high", "side_effect_evidence", set_cell("side_effect_evidence", 1, "incidence_low_pct", "90"),
+     ["side_effect_evidence.csv", "row 1 (line 2", "'incidence_low_pct'", "above incidence_high_pct"]),
+    ("incidence above 100%", "side_effect_evidence", set_cell("side_effect_evidence", 2, "incidence_high_pct", "120"),
+     ["side_effect_evidence.csv", "row 2 (line 3", "'incidence_high_pct'", "maximum 100"]),
+    ("incidence without a locator", "side_effect_evidence", set_cell("side_effect_evidence", 3, "locator", ""),
+     ["side_effect_evidence.csv", "row 3 (line 4", "'locator'", "required"]),
+    ("quantified side effect without evidence", "side_effect_evidence",
+     set_cell("side_effects", 3, "incidence_status", "quantified"),
+     ["side_effects.csv", "row 3 (line 4", "'incidence_status'", "no row in side_effect_evidence.csv"]),
+    ("evidence for a side effect marked not quantified", "side_effect_evidence",
+     set_cell("side_effects", 1, "incidence_status", "not_quantified"),
+     ["side_effect_evidence.csv", "row 1 (line 2", "'side_effect_id'", "'not_quantified'"]),
 ]
 
 

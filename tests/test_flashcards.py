@@ -83,12 +83,13 @@ def test_side_effect_cards_carry_the_fields_of_their_row(deck):
             assert " ".join(sources[source_id].split()) in text_of(cited), f"{row['id']}: {source_id}"
 
 
-def test_how_often_uses_the_helpers_phrase_when_there_is_one(monkeypatch):
+def test_how_often_is_the_cited_phrase_from_the_frequency_model():
     from helpers import side_effects
 
-    monkeypatch.setattr(side_effects, "frequency_phrase", lambda row: f"PHRASE for {row['id']}", raising=False)
-    row = data.load("side_effects").iloc[0]
-    assert flashcards.frequency_text(row) == f"PHRASE for {row['id']}"
+    for _, row in data.load("side_effects").iterrows():
+        assert flashcards.frequency_text(row) == side_effects.frequency_phrase(row)
+    quantified = data.load("side_effects").query("incidence_status == 'quantified'").iloc[0]
+    assert "%" in flashcards.frequency_text(quantified)
 
 
 def test_glossary_cards_carry_term_definition_and_source(deck):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import data, lesson, setup, targeted
+from helpers import data, lesson, setup, side_effects, targeted
 from helpers.errors import InputError
 from helpers.explorer import display_bundle
 from helpers.plotting import accessibility_problems
@@ -31,9 +31,12 @@ def test_comparison_covers_the_seed_side_effects_in_order():
 
 def test_comparison_reads_frequencies_from_side_effects():
     rows = targeted.side_effect_comparison().set_index("effect")
-    effects = data.load("side_effects").set_index("id")
-    assert rows.loc["Tiredness", "targeted_frequency"] == str(effects.loc["tt_fatigue", "frequency"])
-    assert rows.loc["Nausea", "chemotherapy_frequency"] == str(effects.loc["chemo_nausea_vomiting", "frequency"])
+    # Bands are computed from the cited numbers; a row without one is "not quantified", never a band.
+    assert side_effects.band_span("tt_fatigue") is None
+    assert rows.loc["Tiredness", "targeted_frequency"] == side_effects.NOT_QUANTIFIED
+    assert rows.loc["Nausea", "chemotherapy_frequency"] == side_effects.band_span("chemo_nausea_vomiting")[1]
+    assert rows.loc["Nausea", "chemotherapy_band"] == side_effects.band_text("chemo_nausea_vomiting")
+    assert "Temodar USPI" in rows.loc["Nausea", "chemotherapy_note"]
     # High blood pressure has no chemotherapy row: shown as "not a usual effect", not as a frequency.
     assert rows.loc["High blood pressure", "chemotherapy_frequency"] == targeted.NOT_USUAL
     assert rows.loc["High blood pressure", "chemotherapy_effect"] == ""
@@ -53,7 +56,7 @@ def test_comparison_chart_labels_every_cell_in_words():
     rows = targeted.side_effect_comparison()
     texts = [a.text for a in fig.layout.annotations]
     assert len(texts) == 2 * len(rows)
-    assert "Not a usual effect" in texts and "Common" in texts
+    assert "Not a usual effect" in texts and "Not quantified" in texts and "Very common" in texts
     # Colour steps follow the frequency order, so darker always means more often.
     heat = fig.data[0]
     by_cell = {(y, x): z for y, row in zip(heat.y, heat.z) for x, z in zip(heat.x, row)}

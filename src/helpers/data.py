@@ -10,7 +10,7 @@ against its schema and returns a typed :class:`pandas.DataFrame`:
   display cleanly: test with ``df.subtype_id == ""``);
 * fields with an ``enum`` become :class:`pandas.Categorical` with the
   categories in schema order; the ordinal fields in :data:`ORDINAL_FIELDS`
-  are *ordered* categoricals (so ``df.frequency >= "common"`` works), using
+  are *ordered* categoricals (so ``df.onset_phase >= "acute"`` works), using
   the order in which the schema lists them, lowest first;
   ``invasiveness_level`` is an ordered categorical of the integers 0-4.
   Key fields (primary and foreign keys) stay text.
@@ -60,7 +60,7 @@ DATA_DIR_ENV = "SPINE_DATA_DIR"
 TEACHING_ORDER = ("surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy")
 
 #: Fields loaded as ordered categoricals (lowest first, as listed in the schema).
-ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "frequency", "evidence_strength", "stage", "urgency"})
+ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_strength", "stage", "urgency"})
 
 #: Readable labels for ``scenario_modalities.role``.
 ROLE_LABELS = {
@@ -68,6 +68,7 @@ ROLE_LABELS = {
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (symptom relief)",
     "stabilising": "Stabilising the spine",
+    "supportive": "Supportive: protects the bone, not an anti-cancer drug",
     "diagnostic": "Diagnostic",
 }
 
@@ -330,6 +331,8 @@ def _load(folder: str, name: str) -> pd.DataFrame:
     _check_foreign_keys(table, folder, name, schema, columns)
     if name != "sources" and "source_ids" in columns:
         _check_source_ids(table, folder, columns["source_ids"])
+    if name in _TABLE_CHECKS:
+        _TABLE_CHECKS[name](table, folder, columns)
 
     keys = set(_as_list(schema.get("primaryKey")))
     keys.update(n for fk in schema.get("foreignKeys", []) for n in _as_list(fk["fields"]))
@@ -390,6 +393,42 @@ def _check_source_ids(table: _Table, folder: str, values: list[object]) -> None:
                                   f"source id {item!r} is not in sources.csv{did_you_mean}; allowed: an id from sources.csv")
 
 
+def _check_incidence_evidence(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
+    """side_effect_evidence: a usable number on every row, and status and evidence agree.
+
+    Each row gives at least one bound, low is not above high, and its side
+    effect is marked ``quantified``; each ``quantified`` side effect has at
+    least one evidence row (a ``not_quantified`` one has none).
+    """
+    lows, highs = columns["incidence_low_pct"], columns["incidence_high_pct"]
+    for number, (low, high) in enumerate(zip(lows, highs), start=1):
+        if low is None and high is None:
+            raise table.error(number, "incidence_low_pct",
+                              "both incidence_low_pct and incidence_high_pct are empty; give a number, a range, "
+                              "or one open bound (percent, 0-100)")
+        if low is not None and high is not None and low > high:
+            raise table.error(number, "incidence_low_pct",
+                              f"value {low:g} is above incidence_high_pct {high:g}; the low end must not exceed the high end")
+    effects = _load(folder, "side_effects")
+    status = dict(zip(effects["id"], effects["incidence_status"].astype(str)))
+    for number, effect in enumerate(columns["side_effect_id"], start=1):
+        if status.get(effect) != "quantified":
+            raise table.error(number, "side_effect_id",
+                              f"side effect {effect!r} is marked {status.get(effect)!r} in side_effects.csv; "
+                              "evidence rows are allowed only for incidence_status 'quantified'")
+    with_evidence = set(columns["side_effect_id"])
+    effects_path = _resource(_package(folder), "side_effects")["path"]
+    for number, (effect, state) in enumerate(status.items(), start=1):
+        if state == "quantified" and effect not in with_evidence:
+            raise DataError(f"{Path(folder) / effects_path}: row {number} (line {number + 1} of the file), "
+                            f"field 'incidence_status': {effect!r} is 'quantified' but has no row in "
+                            f"{table.path.name}; add its cited numbers there or mark it 'not_quantified'")
+
+
+#: Checks that need more than one cell or table, run after the generic ones.
+_TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence}
+
+
 # --------------------------------------------------------------------------
 # Joins the notebooks use
 # --------------------------------------------------------------------------
@@ -408,7 +447,9 @@ def modality_overview() -> pd.DataFrame:
     (comma-separated goal labels, in goals.csv order), ``invasiveness_level``
     (int, 0-4), ``invasiveness_label``, ``delivery``, ``main_side_effects``
     (comma-separated names of up to 5 effects: those of the whole modality
-    first, most frequent first, then sub-type or spinal-level ones),
+    first, then sub-type or spinal-level ones, each in the order of
+    side_effects.csv: many rows have no cited incidence, so the list is not
+    ranked by frequency),
     ``n_side_effects`` (int, all rows for the modality), ``source_ids``.
     """
     modalities = load("modalities").set_index("id")
@@ -418,14 +459,13 @@ def modality_overview() -> pd.DataFrame:
     effects = load("side_effects")
     effects["_order"] = range(len(effects))
     effects["_whole"] = (effects["subtype_id"] == "") & (effects["spinal_level_id"] == "")
-    effects["_freq"] = effects["frequency"].cat.codes
 
     rows = []
     for mid in TEACHING_ORDER:
         m = modalities.loc[mid]
         linked = set(links.loc[links["modality_id"] == mid, "goal_id"])
         own = effects[effects["modality_id"] == mid].sort_values(
-            ["_whole", "_freq", "_order"], ascending=[False, False, True])
+            ["_whole", "_order"], ascending=[False, True])
         level = int(m["invasiveness_level"])
         rows.append({
             "modality_id": mid,

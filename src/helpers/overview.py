@@ -155,6 +155,7 @@ ROLE_SHORT = {
     "adjuvant": "Adjuvant",
     "palliative": "Palliative",
     "stabilising": "Stabilising",
+    "supportive": "Supportive (bone)",
     "diagnostic": "Diagnostic",
 }
 

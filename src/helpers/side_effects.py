@@ -4,12 +4,20 @@ All builders read ``data/side_effects.csv`` through :mod:`helpers.data` and
 record the sources they show (:func:`helpers.lesson.cite_rows`).  Pass a
 ``modality_id`` (one of the five) and optionally ``subtype_ids`` to narrow to
 effects of particular forms of the treatment; effects that apply to the
-whole modality (blank ``subtype_id``) are always included.
+whole modality (blank ``subtype_id``) are included, except for the
+bone-modifying drugs, which have only their own rows.
+
+How often: the cited numbers are in ``data/side_effect_evidence.csv``; the
+band word is computed from them with :data:`FREQUENCY_BANDS` (the one place
+the thresholds live) and :func:`frequency_phrase` gives the text every table,
+export and flashcard shows.  A side effect without a cited number is "Not
+quantified in the cited sources", listed apart from the scale.
 """
 
 from __future__ import annotations
 
 import html as _html
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -21,25 +29,62 @@ from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
 from helpers.tables import styled
 
-FREQUENCY_LABELS = {
-    "varies": "Varies (with drug, dose or field)",
-    "rare": "Rare",
-    "occasional": "Occasional",
-    "common": "Common",
-    "very_common": "Very common",
+# -- how often: the one place the frequency bands are defined -------------------
+#: Frequency bands, highest first: (key, label, lowest incidence in percent that
+#: belongs to the band).  These are the bands drug labels use (CIOMS): very
+#: common 10% or more; common 1% to under 10%; uncommon 0.1% to under 1%; rare
+#: under 0.1%.  Every band word the collection shows is computed from cited
+#: numbers with these thresholds (see :func:`band_span`); none is typed.
+FREQUENCY_BANDS = (
+    ("very_common", "Very common", 10.0),
+    ("common", "Common", 1.0),
+    ("uncommon", "Uncommon", 0.1),
+    ("rare", "Rare", 0.0),
+)
+#: Band key -> label, lowest band first (the order of an axis or a legend).
+FREQUENCY_LABELS = {key: label for key, label, _floor in reversed(FREQUENCY_BANDS)}
+#: What a table or chart says for a side effect no cited source puts a number on.
+NOT_QUANTIFIED = "not_quantified"
+NOT_QUANTIFIED_TEXT = "Not quantified in the cited sources"
+#: How a range that crosses a band boundary is named (also in data/README.md).
+BAND_RULE = ("A range that crosses a band boundary is named by the bands of both ends (\"common to very common\"); "
+             "\"under X%\" runs from rare up to the band just below X; \"over X%\" from the band of X upwards.")
+#: Readable forms of side_effect_evidence.counts and .per.
+COUNTS_LABELS = {
+    "any_grade": "any grade",
+    "grade_3_or_more": "grade 3 or more",
+    "symptomatic": "with symptoms",
+    "radiological": "seen on imaging",
+    "confirmed_case": "confirmed cases",
+    "laboratory": "a defined change in a blood test",
+    "intraoperative": "found during the operation",
+    "readmission": "leading to readmission",
+    "reoperation": "needing another operation",
 }
+PER_LABELS = {"people": "people", "procedures": "procedures", "operations": "operations",
+              "treated_segments": "treated spinal segments"}
+_BAND_KEYS = [key for key, _label, _floor in FREQUENCY_BANDS]  # highest first
+
 ONSET_LABELS = {
     "immediate": "Immediate (hours)",
     "acute": "Acute (days to weeks)",
     "subacute": "Subacute (weeks to months)",
     "late": "Late (months or more)",
 }
+#: modality_subtypes.category of the bone-modifying drugs (supportive, not anti-cancer).
+BONE_MODIFYING = "supportive_bone_targeted"
 # Marker symbols for onset phase, so the chart does not rely on colour.
 ONSET_SYMBOLS = {"immediate": "circle", "acute": "square", "subacute": "diamond", "late": "triangle-up"}
 
 
 def effects(modality_id: str, subtype_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Side-effect rows for a modality (whole-modality rows plus chosen forms)."""
+    """Side-effect rows for a modality (whole-modality rows plus chosen forms).
+
+    Without ``subtype_ids`` every row of the modality is returned.  With them,
+    the whole-modality rows are included unless every chosen form is a
+    bone-modifying drug (category :data:`BONE_MODIFYING`): the targeted-therapy
+    class effects do not apply to denosumab or zoledronic acid.
+    """
     if modality_id not in MODALITY_ORDER:
         raise InputError(f"unknown treatment {modality_id!r}; choose from {', '.join(MODALITY_ORDER)}")
     table = data.load("side_effects")
@@ -50,14 +95,124 @@ def effects(modality_id: str, subtype_ids: Iterable[str] | None = None) -> pd.Da
         unknown = sorted(wanted - known)
         if unknown:
             raise InputError(f"unknown form {unknown[0]!r} of {modality_id}; choose from {', '.join(sorted(known))}")
-        rows = rows[(rows["subtype_id"] == "") | rows["subtype_id"].isin(wanted)]
+        # Whole-modality rows describe the anti-cancer drugs; they do not apply to the
+        # bone-modifying drugs (denosumab, zoledronic acid), which have only their own rows.
+        categories = data.load("modality_subtypes").set_index("id")["category"].astype(str)
+        whole_applies = any(categories[s] != BONE_MODIFYING for s in wanted) if wanted else True
+        rows = rows[((rows["subtype_id"] == "") & whole_applies) | rows["subtype_id"].isin(wanted)]
     return cite_rows(rows.reset_index(drop=True))
 
 
-def _frequency_text(rows: pd.DataFrame) -> list[str]:
+def band_of(percent: float) -> str:
+    """The frequency band key of an incidence in percent (0-100), by :data:`FREQUENCY_BANDS`."""
+    try:
+        value = float(percent)
+    except (TypeError, ValueError):
+        raise InputError(f"incidence {percent!r} is not a number; give a percentage from 0 to 100") from None
+    if not 0 <= value <= 100:
+        raise InputError(f"incidence {value:g}% is outside 0-100; give a percentage from 0 to 100")
+    for key, _label, floor in FREQUENCY_BANDS:
+        if value >= floor:
+            return key
+    raise AssertionError("unreachable: the lowest band starts at 0")
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _one_span(low, high) -> tuple[str, str]:
+    """(lowest band, highest band) of one evidence row; see :data:`BAND_RULE`."""
+    if _is_blank(low):  # "under high": up to the band just below high when high sits on a boundary
+        top = band_of(high)
+        floor = dict((k, f) for k, _l, f in FREQUENCY_BANDS)[top]
+        if float(high) == floor and top != "rare":
+            top = _BAND_KEYS[_BAND_KEYS.index(top) + 1]
+        return "rare", top
+    if _is_blank(high):  # "over low"
+        return band_of(low), "very_common"
+    return band_of(low), band_of(high)
+
+
+def evidence_rows(side_effect_id: str) -> pd.DataFrame:
+    """The cited numbers of one side effect (rows of ``side_effect_evidence``; empty if not quantified)."""
+    evidence = data.load("side_effect_evidence")
+    return cite_rows(evidence[evidence["side_effect_id"] == side_effect_id].reset_index(drop=True))
+
+
+def band_span(side_effect_id: str) -> tuple[str, str] | None:
+    """(lowest, highest) band key over all of a side effect's cited numbers; ``None`` if not quantified."""
+    rows = evidence_rows(side_effect_id)
+    if rows.empty:
+        return None
+    spans = [_one_span(lo, hi) for lo, hi in zip(rows["incidence_low_pct"], rows["incidence_high_pct"])]
+    lowest = max((s[0] for s in spans), key=_BAND_KEYS.index)
+    highest = min((s[1] for s in spans), key=_BAND_KEYS.index)
+    return lowest, highest
+
+
+def band_text(side_effect_id: str) -> str:
+    """The derived band in words: "Common", "Common to very common", or :data:`NOT_QUANTIFIED_TEXT`."""
+    span = band_span(side_effect_id)
+    if span is None:
+        return NOT_QUANTIFIED_TEXT
+    low, high = (FREQUENCY_LABELS[k] for k in span)
+    return low if low == high else f"{low} to {high.lower()}"
+
+
+def _pct(value) -> str:
+    return f"{float(value):.3g}"
+
+
+def incidence_numbers(low, high) -> str:
+    """An incidence as read aloud: "1.8%", "0.3–2.4%", "under 3%" or "over 10%"."""
+    if _is_blank(low) and _is_blank(high):
+        raise InputError("an incidence needs a low or a high value in percent")
+    if _is_blank(low):
+        return f"under {_pct(high)}%"
+    if _is_blank(high):
+        return f"over {_pct(low)}%"
+    if float(low) == float(high):
+        return f"{_pct(low)}%"
+    return f"{_pct(low)}–{_pct(high)}%"
+
+
+def evidence_text(evidence) -> str:
+    """One evidence row as text: numbers, of what, what is counted, population and locator."""
+    numbers = incidence_numbers(evidence["incidence_low_pct"], evidence["incidence_high_pct"])
+    per = PER_LABELS[str(evidence["per"])]
+    counts = COUNTS_LABELS[str(evidence["counts"])]
+    return f"{numbers} of {per}, {counts} ({evidence['population']}; {evidence['locator']})"
+
+
+def frequency_phrase(row) -> str:
+    """How often a side effect happens, in plain text, from its cited numbers.
+
+    ``row`` is one row of ``side_effects`` (a mapping or Series with at least
+    ``id``).  Returns, for example, "Uncommon to common: 0.3–2.4% of people,
+    any grade (bevacizumab, range across clinical studies; Avastin USPI,
+    section 5.1)", several numbers joined by "; ", or "Not quantified in the
+    cited sources".  The band is computed with :data:`FREQUENCY_BANDS`.
+    """
+    try:
+        side_effect_id = str(row["id"])
+    except (KeyError, TypeError, IndexError):
+        raise InputError("frequency_phrase needs one row of side_effects (a mapping with an 'id')") from None
+    known = set(data.load("side_effects")["id"])
+    if side_effect_id not in known:
+        raise InputError(f"unknown side effect {side_effect_id!r}; use an id from side_effects.csv")
+    rows = evidence_rows(side_effect_id)
+    if rows.empty:
+        return NOT_QUANTIFIED_TEXT
+    parts = [evidence_text(ev) for _i, ev in rows.iterrows()]
+    return f"{band_text(side_effect_id)}: " + "; ".join(parts)
+
+
+def how_often_texts(rows: pd.DataFrame) -> list[str]:
+    """The "How often" cell: the derived phrase, then the row's context note."""
     return [
-        FREQUENCY_LABELS[str(f)] + (f" ({note})" if note else "")
-        for f, note in zip(rows["frequency"], rows["frequency_note"])
+        frequency_phrase(row) + (f". {row['frequency_note']}" if row["frequency_note"] else "")
+        for _i, row in rows.iterrows()
     ]
 
 
@@ -70,7 +225,7 @@ def side_effect_table(modality_id: str, subtype_ids: Iterable[str] | None = None
             "Why it happens": rows["mechanism"],
             "When it starts": rows["onset_text"],
             "How long it lasts": rows["duration_text"],
-            "How often": _frequency_text(rows),
+            "How often": how_often_texts(rows),
             "CTCAE v5.0 term": rows["ctcae_term"].replace("", "—"),
         }
     )
@@ -121,28 +276,127 @@ def _add_phase_traces(fig: go.Figure, rows: pd.DataFrame, x_of, customdata: list
         )
 
 
+# Marker symbols and colours for what an evidence row counts (legend and hover say it in words).
+_COUNTS_SYMBOLS = dict(zip(COUNTS_LABELS, ("circle", "square", "diamond", "triangle-up", "x",
+                                           "star", "cross", "hexagon", "triangle-down")))
+# Colours from the colour-blind-safe palette, without its yellow (too faint on the band shading);
+# counts that share a colour never appear in the same chart and differ in marker shape.
+_COUNTS_COLOURS = dict(zip(COUNTS_LABELS, (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5],
+                                           PALETTE[4], PALETTE[7], PALETTE[3], PALETTE[0])))
+_AXIS_MIN, _AXIS_MAX = 0.01, 100.0  # percent; the log axis spans four decades
+
+
 def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
-    """How often each side effect occurs, with its onset phase as the marker shape."""
+    """How often each side effect occurs: the cited incidence as a range on a log percent axis.
+
+    Each cited number (a row of ``side_effect_evidence``) is a line from its
+    low to its high value, with a marker at each closed end; an open bound
+    ("under 1%", "over 10%") runs to the edge of the axis without a marker
+    there.  Marker shape and colour say what is counted (legend); hover gives
+    the numbers, population and locator.  The frequency bands are shaded and
+    labelled behind the lines.  Side effects with no cited number are listed
+    in a note under the chart, never placed on the scale.
+    """
     rows = effects(modality_id, subtype_ids)
     name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
-    order = list(FREQUENCY_LABELS)
+    if subtype_ids is not None:  # say which forms the chart is about
+        name = f"{name} ({', '.join(str(s).replace('_', ' ') for s in subtype_ids)})"
+    quantified = rows[rows["incidence_status"].astype(str) == "quantified"].reset_index(drop=True)
+    unquantified = rows[rows["incidence_status"].astype(str) != "quantified"]
     fig = go.Figure()
-    _add_phase_traces(
-        fig, rows,
-        x_of=lambda part, _label: [FREQUENCY_LABELS[str(f)] for f in part["frequency"]],
-        customdata=["onset_text", "frequency_note"],
-        hovertemplate="%{y}<br>%{x} %{customdata[1]}<br>Starts: %{customdata[0]}<extra></extra>",
-    )
+    points: dict[str, dict[str, list]] = {}
+    labels: dict[str, list] = {"x": [], "y": [], "text": [], "position": []}
+    for slot, row in quantified.iterrows():
+        evidence = evidence_rows(row["id"])
+        offsets = [(k - (len(evidence) - 1) / 2) * 0.24 for k in range(len(evidence))]
+        for offset, (_i, ev) in zip(offsets, evidence.iterrows()):
+            low, high = ev["incidence_low_pct"], ev["incidence_high_pct"]
+            x0 = _AXIS_MIN if _is_blank(low) else float(low)
+            x1 = _AXIS_MAX if _is_blank(high) else float(high)
+            hover = "<br>".join(_html.escape(t) for t in (
+                row["effect"],
+                f"{incidence_numbers(low, high)} of {PER_LABELS[str(ev['per'])]}, {COUNTS_LABELS[str(ev['counts'])]}",
+                f"Population: {ev['population']}",
+                f"Source: {ev['locator']}",
+            ))
+            # The numbers are also written beside the line, for print and for readers without hover.
+            at_right = not _is_blank(high) or _is_blank(low)
+            labels["x"].append(x1 if at_right and x1 < _AXIS_MAX else x0)  # beside the closed end
+            labels["y"].append(slot + offset)
+            on_right = at_right and x1 < _AXIS_MAX
+            shown = _html.escape(incidence_numbers(low, high))
+            labels["text"].append(f"\u2002{shown}" if on_right else f"{shown}\u2002")
+            labels["position"].append("middle right" if on_right else "middle left")
+            group = points.setdefault(str(ev["counts"]), {"x": [], "y": [], "size": [], "text": []})
+            group["x"] += [x0, x1, None]
+            group["y"] += [slot + offset] * 2 + [None]
+            group["size"] += [0 if _is_blank(low) else 11, 0 if _is_blank(high) else 11, 0]
+            group["text"] += [hover, hover, ""]
+    for counts in COUNTS_LABELS:
+        if counts not in points:
+            continue
+        group = points[counts]
+        fig.add_trace(go.Scatter(
+            x=group["x"], y=group["y"], mode="lines+markers", name=COUNTS_LABELS[counts].capitalize(),
+            line=dict(color=_COUNTS_COLOURS[counts], width=4),
+            marker=dict(symbol=_COUNTS_SYMBOLS[counts], size=group["size"], color=_COUNTS_COLOURS[counts],
+                        line=dict(color="#222222", width=1)),
+            text=group["text"], hovertemplate="%{text}<extra></extra>", connectgaps=False,
+        ))
+    if labels["x"]:
+        fig.add_trace(go.Scatter(x=labels["x"], y=labels["y"], mode="text", text=labels["text"],
+                                 textposition=labels["position"], textfont=dict(size=12, color="#222222"),
+                                 hoverinfo="skip", showlegend=False, cliponaxis=False))
+    n = max(len(quantified), 1)
+    shapes, annotations = [], []
+    floors = [floor for _k, _l, floor in FREQUENCY_BANDS]  # highest first
+    for index, (key, label, floor) in enumerate(FREQUENCY_BANDS):
+        top = _AXIS_MAX if index == 0 else floors[index - 1]
+        bottom = max(floor, _AXIS_MIN)
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=bottom, x1=top, y0=0, y1=1, layer="below",
+                           line=dict(width=0), fillcolor="#F2F2F2" if index % 2 == 0 else "#FFFFFF"))
+        rule = {"very_common": "10% or more", "common": "1% to under 10%", "uncommon": "0.1% to under 1%",
+                "rare": "under 0.1%"}[key]
+        annotations.append(dict(x=(math.log10(bottom) + math.log10(top)) / 2, xref="x", y=1.0, yref="paper",
+                                yanchor="bottom", showarrow=False, text=f"<b>{label}</b><br>{rule}",
+                                font=dict(size=12)))
+    listed = [str(e) for e in unquantified["effect"]]
+    note = wrap_label("Not quantified in the cited sources (not placed on the scale): "
+                 + ("; ".join(listed) if listed else "none") + ".", 110)
+    annotations.append(dict(x=0, xref="paper", y=0, yref="paper", yshift=-70, xanchor="left", yanchor="top",
+                            align="left", showarrow=False, text=note, font=dict(size=13)))
+    note_lines = note.count("<br>") + 1
     fig.update_layout(
-        title=f"How often each side effect of {name.lower()} occurs",
-        xaxis=dict(title="How often (qualitative category)", categoryorder="array",
-                   categoryarray=[FREQUENCY_LABELS[k] for k in order], type="category"),
-        yaxis=dict(title="Side effect", categoryorder="array", categoryarray=list(reversed(rows["effect"].tolist())),
-                   type="category"),
-        legend=dict(title=dict(text="When it starts"), orientation="h", y=-0.25),
-        height=max(360, 40 * len(rows) + 180),
+        title=dict(text=f"How often the side effects of {_html.escape(name[0].lower() + name[1:])} occur (cited numbers)"
+                        "<br><sup>Each line is "
+                        "one cited number or range; hover for its population and source, or read them in the table"
+                        "</sup>", yref="container", y=1, yanchor="top", pad=dict(t=16)),
+        xaxis=dict(title="Incidence in the cited source (% of people, procedures or segments; log scale)",
+                   type="log", range=[math.log10(_AXIS_MIN), math.log10(_AXIS_MAX)],
+                   tickvals=[0.01, 0.1, 1, 10, 100], ticktext=["0.01%", "0.1%", "1%", "10%", "100%"]),
+        yaxis=dict(title="Side effect", tickvals=list(range(len(quantified))),
+                   ticktext=[_html.escape(str(e)) for e in quantified["effect"]],
+                   range=[n - 0.5, -0.5], zeroline=False),
+        shapes=shapes,
+        annotations=annotations,
+        legend=dict(title=dict(text="What is counted")),
+        margin=dict(t=140, b=90 + 20 * note_lines),
+        height=max(380, 56 * n + 230 + 20 * note_lines),
     )
     return fig
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Escape text for a plotly label and break it into lines of about ``width`` characters."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(_html.escape(item) for item in lines)
 
 
 def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:

@@ -31,7 +31,8 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows, source_links
 from helpers.plotting import PALETTE, with_menu
-from helpers.side_effects import FREQUENCY_LABELS
+from helpers import side_effects
+from helpers.side_effects import FREQUENCY_LABELS, NOT_QUANTIFIED
 from helpers.tables import styled
 
 TARGETED = "targeted_therapy"
@@ -96,37 +97,50 @@ def recurrence_plan_table():
 
 NOT_USUAL = "not_usual"
 NOT_USUAL_LABEL = "Not a usual effect"
-# Heat-map steps, lowest first: the two grey steps are "no row" and "depends on
-# the drug"; the frequency bands then darken along the cividis scale.
-_LEVELS = (NOT_USUAL, "varies", "rare", "occasional", "common", "very_common")
+# Heat-map steps, lowest first: the two grey steps are "no row" and "no cited
+# number"; the derived frequency bands then darken along the cividis scale.
+_LEVELS = (NOT_USUAL, NOT_QUANTIFIED, *FREQUENCY_LABELS)  # bands lowest first, from side_effects
 _LEVEL_COLOURS = ("#F2F2F2", "#D0D0D0", "#FFE945", "#BCAF6F", "#575D6D", "#00204D")
 _LEVEL_TEXT = ("#222222", "#222222", "#222222", "#222222", "#FFFFFF", "#FFFFFF")
-_LEVEL_NAMES = {NOT_USUAL: NOT_USUAL_LABEL, **FREQUENCY_LABELS}
+_LEVEL_NAMES = {NOT_USUAL: NOT_USUAL_LABEL, NOT_QUANTIFIED: "Not quantified", **FREQUENCY_LABELS}
+
+
+def _level_and_words(side_effect_id: str) -> tuple[str, str]:
+    """Heat-map level (the highest derived band, or not quantified) and the band in words."""
+    span = side_effects.band_span(side_effect_id)
+    if span is None:
+        return NOT_QUANTIFIED, _LEVEL_NAMES[NOT_QUANTIFIED]
+    return span[1], side_effects.band_text(side_effect_id)
 
 
 def side_effect_comparison() -> pd.DataFrame:
-    """One row per compared side effect, with both frequencies (categories) and notes.
+    """One row per compared side effect, with both derived frequencies and their evidence.
 
-    Columns: ``effect``, ``targeted_frequency`` and ``chemotherapy_frequency``
-    (a ``side_effects.frequency`` category, or ``"not_usual"`` when chemotherapy
-    has no such row), ``targeted_note``, ``chemotherapy_note`` (the
-    ``frequency_note`` of each row), ``targeted_effect`` and
-    ``chemotherapy_effect`` (the row names), ``note``.
+    Columns: ``effect``; ``targeted_frequency`` and ``chemotherapy_frequency``
+    (the highest band computed from the cited numbers, ``"not_quantified"``
+    when no cited source gives one, or ``"not_usual"`` when chemotherapy has no
+    such row); ``targeted_band`` and ``chemotherapy_band`` (the band in words,
+    e.g. "Common to very common"); ``targeted_note`` and ``chemotherapy_note``
+    (:func:`helpers.side_effects.frequency_phrase` plus the row's context);
+    ``targeted_effect`` and ``chemotherapy_effect`` (the row names); ``note``.
     """
     pairs = cite_rows(data.load("targeted_side_effect_comparison").sort_values("sequence"))
-    effects = data.load("side_effects").set_index("id")
+    effects = data.load("side_effects").set_index("id", drop=False)
     rows = []
     for pair in pairs.itertuples(index=False):
         targeted = effects.loc[pair.targeted_side_effect_id]
         if targeted["modality_id"] != TARGETED:
             raise InputError(f"{pair.targeted_side_effect_id} is not a targeted-therapy side effect")
         cite(targeted["source_ids"])
+        level, words = _level_and_words(targeted["id"])
         row = {
             "effect": pair.effect,
-            "targeted_frequency": str(targeted["frequency"]),
-            "targeted_note": targeted["frequency_note"],
+            "targeted_frequency": level,
+            "targeted_band": words,
+            "targeted_note": _evidence_note(targeted),
             "targeted_effect": targeted["effect"],
             "chemotherapy_frequency": NOT_USUAL,
+            "chemotherapy_band": NOT_USUAL_LABEL,
             "chemotherapy_note": "",
             "chemotherapy_effect": "",
             "note": pair.note,
@@ -136,10 +150,16 @@ def side_effect_comparison() -> pd.DataFrame:
             if chemo["modality_id"] != CHEMO:
                 raise InputError(f"{pair.chemotherapy_side_effect_id} is not a chemotherapy side effect")
             cite(chemo["source_ids"])
-            row.update(chemotherapy_frequency=str(chemo["frequency"]), chemotherapy_note=chemo["frequency_note"],
-                       chemotherapy_effect=chemo["effect"])
+            level, words = _level_and_words(chemo["id"])
+            row.update(chemotherapy_frequency=level, chemotherapy_band=words,
+                       chemotherapy_note=_evidence_note(chemo), chemotherapy_effect=chemo["effect"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _evidence_note(effect: pd.Series) -> str:
+    phrase = side_effects.frequency_phrase(effect)
+    return phrase + (f". {effect['frequency_note']}" if effect["frequency_note"] else "")
 
 
 def side_effect_comparison_table():
@@ -148,12 +168,12 @@ def side_effect_comparison_table():
     table = pd.DataFrame(
         {
             "Side effect": rows["effect"],
-            "Targeted therapy": [_LEVEL_NAMES[f] for f in rows["targeted_frequency"]],
-            "Chemotherapy": [_LEVEL_NAMES[f] for f in rows["chemotherapy_frequency"]],
+            "Targeted therapy": rows["targeted_band"],
+            "Chemotherapy": rows["chemotherapy_band"],
             "What the comparison shows": rows["note"],
         }
     )
-    return styled(table, "Side effects of targeted therapy and chemotherapy compared (how often, in categories)")
+    return styled(table, "Side effects of targeted therapy and chemotherapy compared (how often, computed from cited numbers)")
 
 
 def side_effect_comparison_chart() -> go.Figure:
@@ -165,11 +185,12 @@ def side_effect_comparison_chart() -> go.Figure:
         z_row, hover_row = [], []
         for label, key in columns:
             level = getattr(row, f"{key}_frequency")
+            words = getattr(row, f"{key}_band")
             note = getattr(row, f"{key}_note")
             step = _LEVELS.index(level)
             z_row.append(step)
-            hover_row.append(f"{_LEVEL_NAMES[level]}" + (f"<br>{html.escape(note)}" if note else ""))
-            annotations.append(dict(x=label, y=row.effect, text=_LEVEL_NAMES[level], showarrow=False,
+            hover_row.append(html.escape(words) + (f"<br>{side_effects.wrap_label(note, 90)}" if note else ""))
+            annotations.append(dict(x=label, y=row.effect, text=html.escape(words), showarrow=False,
                                     font=dict(color=_LEVEL_TEXT[step], size=13)))
         z.append(z_row)
         hover.append(hover_row)
@@ -193,7 +214,7 @@ def side_effect_comparison_chart() -> go.Figure:
         )
     )
     fig.update_layout(
-        title="How often each side effect occurs: targeted therapy and chemotherapy",
+        title="How often each side effect occurs: targeted therapy and chemotherapy (from cited numbers)",
         xaxis=dict(title="Treatment", side="top", showgrid=False),
         yaxis=dict(title="Side effect", autorange="reversed", showgrid=False),
         annotations=annotations,
@@ -204,18 +225,21 @@ def side_effect_comparison_chart() -> go.Figure:
 
 
 def bone_agent_table():
-    """Side effects of the bone-modifying drugs, which support bone and do not treat the cancer."""
+    """Side effects of the bone-modifying drugs, which support bone and do not treat the cancer.
+
+    Only their own rows: the targeted-therapy class effects do not apply to
+    them (:func:`helpers.side_effects.effects`).
+    """
     bone = ["denosumab", "zoledronic_acid"]
     subtypes = data.load("modality_subtypes").set_index("id")
     cite_rows(subtypes.loc[bone])
-    effects = data.load("side_effects")
-    rows = cite_rows(effects[effects["subtype_id"].isin(bone)])
+    rows = side_effects.effects(TARGETED, bone)
+    rows = rows.sort_values("subtype_id", key=lambda s: s.map(bone.index), kind="stable")  # one drug, then the other
     table = pd.DataFrame(
         {
             "Drug": [subtypes.loc[s, "name"] for s in rows["subtype_id"]],
             "Side effect": rows["effect"],
-            "How often": [FREQUENCY_LABELS[str(f)] + (f" ({n})" if n else "")
-                          for f, n in zip(rows["frequency"], rows["frequency_note"])],
+            "How often": side_effects.how_often_texts(rows),
             "What the nurse does": rows["nursing_interventions"],
         }
     )

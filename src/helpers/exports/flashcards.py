@@ -17,8 +17,8 @@ with ``genanki``.  Every note has:
   notebooks that teach it (derived from the notebooks themselves: a lesson
   whose code names the modality, a lesson whose text uses the term).
 
-"How often" comes from :func:`helpers.side_effects.frequency_phrase` when
-the helpers provide it, else from the ``frequency`` band and its note.
+"How often" is :func:`helpers.side_effects.frequency_phrase`: the cited
+numbers with their population and locator, and the band computed from them.
 """
 
 from __future__ import annotations
@@ -111,14 +111,10 @@ def notebooks_mentioning(words: str, notebook_dir: Path) -> list[str]:
 # -- text helpers -------------------------------------------------------------------
 
 def frequency_text(row) -> str:
-    """How often, in words: the frequency engineer's phrase when available, else band and note."""
+    """How often, in words: the cited numbers and the band derived from them."""
     from helpers import side_effects
 
-    phrase = getattr(side_effects, "frequency_phrase", None)
-    if phrase is not None:
-        return str(phrase(row))
-    label = side_effects.FREQUENCY_LABELS.get(str(row["frequency"]), str(row["frequency"]))
-    return f"{label} ({row['frequency_note']})" if row["frequency_note"] else label
+    return side_effects.frequency_phrase(row)
 
 
 def sources_html(source_ids) -> str:
