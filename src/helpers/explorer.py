@@ -29,7 +29,9 @@ from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
+from helpers import plotting
 from helpers.errors import FriendlyError
 
 Render = Callable[..., Any]
@@ -51,9 +53,10 @@ def display_bundle(item: Any) -> dict:
     """
     if isinstance(item, str):
         return {"text/html": item, "text/plain": html.unescape(_TAGS.sub(" ", item)).strip()}
-    if isinstance(item, go.Figure):
+    if isinstance(item, BaseFigure):
+        # Never item._repr_mimebundle_(): it would load plotly's renderers.
         title = item.layout.title.text or "untitled"
-        return {**item._repr_mimebundle_(), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
+        return {**plotting.mimebundle(item), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
     if hasattr(item, "_repr_mimebundle_"):
         data = item._repr_mimebundle_()
         data = data[0] if isinstance(data, tuple) else data
