@@ -183,7 +183,35 @@ class TestExplorer:
         explorer = Explorer({"n": control}, lambda n: bar(), static_face=bar(), title="t")
         bundle = explorer._repr_mimebundle_()
         assert "application/vnd.plotly.v1+json" in bundle and "text/html" in bundle
-        assert plotting.PLOTLY_CDN_URL in explorer.output.outputs[0]["data"]["text/html"]
+
+    def test_live_figure_updates_one_chart_in_place(self):
+        """A figure result is HTML that hands the new figure to Plotly.react on the
+        explorer's own chart, not plotly JSON that JupyterLab would rebuild."""
+        control = widgets.IntText(value=1, description="Number")
+        explorer = Explorer({"n": control}, lambda n: bar(title=f"Dose {n}"), static_face=bar(), title="t")
+        other = Explorer({"n": widgets.IntText(value=1, description="Number")}, lambda n: bar(),
+                         static_face=bar(), title="u")
+
+        def shown():
+            (output,) = explorer.output.outputs
+            return output["data"]
+
+        first = shown()
+        control.value = 2
+        second = shown()
+        assert "application/vnd.plotly.v1+json" not in second
+        assert second["text/plain"] == "Chart: Dose 2"
+        assert "Plotly.react" in second["text/html"] and "Dose 2" in second["text/html"]
+        keys = [re.findall(r'charts\[("[^"]+")\]', data["text/html"]) for data in (first, second)]
+        assert keys[0] and set(keys[0]) == set(keys[1]) and len(set(keys[0])) == 1
+        other_key = re.findall(r'charts\[("[^"]+")\]', other.output.outputs[0]["data"]["text/html"])[0]
+        assert other_key != keys[0][0]
+
+    def test_live_figure_script_cannot_be_broken_by_data(self):
+        control = widgets.IntText(value=1, description="Number")
+        explorer = Explorer({"n": control}, lambda n: bar(title="</script><!--x"), static_face="<p>s</p>", title="t")
+        html = explorer.output.outputs[0]["data"]["text/html"]
+        assert html.count("</script>") == 1 and "<!--x" not in html
 
     def test_controls_need_labels(self):
         with pytest.raises(ValueError, match="description"):

@@ -17,12 +17,16 @@ the widget view and show the static face: no frozen, dead controls.
 The live view never uses ``with output:`` capture.  Results are written into
 the ``Output`` widget's ``outputs`` trait directly, so nothing is swallowed:
 a :class:`~helpers.errors.FriendlyError` becomes a one-line message and any
-other exception propagates to the kernel.
+other exception propagates to the kernel.  A figure result is written as HTML
+that updates the explorer's chart in place with ``Plotly.react``
+(:func:`helpers.plotting.live_bundle`): in JupyterLab a new plotly-JSON output
+costs a whole new chart, a redraw and a PNG snapshot on every change.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -66,11 +70,24 @@ def display_bundle(item: Any) -> dict:
     return {"text/plain": repr(item)}
 
 
-def _output_items(shown: Any) -> tuple[dict, ...]:
+def live_bundle(item: Any, chart_key: str) -> dict:
+    """Like :func:`display_bundle`, but a figure updates the explorer's chart
+    in place (``chart_key``) instead of being rebuilt by the browser."""
+    if isinstance(item, BaseFigure):
+        title = item.layout.title.text or "untitled"
+        return {**plotting.live_bundle(item, chart_key), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
+    return display_bundle(item)
+
+
+def _output_items(shown: Any, key: str) -> tuple[dict, ...]:
     items = shown if isinstance(shown, (list, tuple)) else [shown]
     return tuple(
-        {"output_type": "display_data", "data": display_bundle(item), "metadata": {}} for item in items
+        {"output_type": "display_data", "data": live_bundle(item, f"{key}-{index}"), "metadata": {}}
+        for index, item in enumerate(items)
     )
+
+
+_explorers = itertools.count(1)
 
 
 class Explorer:
@@ -104,6 +121,7 @@ class Explorer:
         self.render = render
         self.static_face = static_face
         self.title = title
+        self.key = f"spine-explorer-{next(_explorers)}"  # names its live charts in the page
         self.message = widgets.HTML(value="")
         self.output = widgets.Output()
         self.widget = widgets.VBox(
@@ -128,7 +146,7 @@ class Explorer:
             self.output.outputs = ()
             return
         self.message.value = ""
-        self.output.outputs = _output_items(shown)
+        self.output.outputs = _output_items(shown, self.key)
 
     def _on_change(self, _change: dict) -> None:
         self.refresh()

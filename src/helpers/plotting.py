@@ -148,6 +148,24 @@ def mimebundle(fig: BaseFigure) -> dict:
     }
 
 
+def live_bundle(fig: BaseFigure, chart_key: str) -> dict:
+    """What an explorer's Output widget shows for ``fig`` in a running notebook.
+
+    HTML whose script updates the explorer's existing chart in place with
+    ``Plotly.react`` (``chart_key`` names that chart; one per explorer and
+    position), instead of the plotly JSON JupyterLab would rebuild from
+    scratch on every change.  Never stored: see ``templates/live_figure.html.j2``.
+    """
+    from helpers.render import render
+
+    fig_dict = fig.to_plotly_json()
+    figure = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": CONFIG}
+    height = fig_dict.get("layout", {}).get("height") or DEFAULT_HEIGHT
+    html = render("live_figure.html.j2", chart_key=chart_key, height=height, figure=script_json(figure),
+                  bundle_url=PLOTLY_CDN_URL)
+    return {"text/html": str(html)}
+
+
 def _display_figure(fig: BaseFigure) -> None:
     from IPython.display import display
 
