@@ -94,7 +94,8 @@ instructor: $(STAMP)
 class-links: $(STAMP)
 	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
 
-# Benchmarks: prints one table of timings and sizes against their targets.
-# SKIP_TESTS=1 leaves out the (slow) test-suite timing.
+# Benchmarks: prints one table of timings, the floors measured in the same run,
+# and the targets.  Starts its own JupyterLab for the explorer latency.
+# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part.
 bench: $(STAMP) browser plotlyjs
-	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests)
+	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab)

@@ -246,12 +246,20 @@ def _lab_choices(select: dict, limit: int = 6) -> list:
     return [i for i in range(select["n"]) if i != current][:limit] + [current]
 
 
-def measure_lab(rounds: int = 2) -> tuple[list[dict], dict]:
+# The previous way, for comparison in the same run: a figure result replaces
+# the Output widget's output with plotly JSON (JupyterLab builds a new chart).
+REPLACE_OUTPUTS = (
+    "import helpers.explorer as _e\n"
+    "_e.live_bundle = lambda item, chart_key: _e.display_bundle(item)\n"
+)
+
+
+def measure_lab(rounds: int = 2, kernel_startup: str = "") -> tuple[list[dict], dict]:
     """Explorer changes in a real JupyterLab: one row per change."""
     from lab import chromium, jupyterlab, open_notebook, run_all, shutdown_kernels
 
     rows: list[dict] = []
-    with jupyterlab() as lab, chromium() as browser:
+    with jupyterlab(kernel_startup=kernel_startup) as lab, chromium() as browser:
         for number in LAB_NOTEBOOKS:
             path = next(p for p in NOTEBOOKS if p.name.startswith(number))
             page = open_notebook(browser, lab, f"notebooks/{path.name}")
@@ -284,6 +292,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--skip-lab", action="store_true", help="do not measure explorers in JupyterLab")
+    parser.add_argument("--only-lab", action="store_true", help="measure explorers in JupyterLab only")
+    parser.add_argument("--compare-replace", action="store_true",
+                        help="also time explorers the previous way (output replaced by plotly JSON)")
     parser.add_argument("--repeat", type=int, default=5, help="import-time repetitions")
     args = parser.parse_args()
     os.environ.setdefault("IPYTHONDIR", str(ROOT / "tests" / "offline_ipython"))
@@ -293,7 +304,24 @@ def main() -> int:
     def add(what: str, value: str, target: str = "", ok: bool | None = None) -> None:
         rows.append((what, value, target, "" if ok is None else ("ok" if ok else "MISSED")))
 
-    kernels = measure_execution_and_latency()
+    if args.only_lab:
+        args.skip_tests = True
+    kernels = None if args.only_lab else measure_execution_and_latency()
+    if kernels:
+        report_kernels(kernels, add, args)
+    if not args.skip_lab:
+        variants = [("", "")] + ([("previous way (output replaced by plotly JSON): ", REPLACE_OUTPUTS)]
+                                 if args.compare_replace else [])
+        for prefix, startup in variants:
+            report_lab(measure_lab(kernel_startup=startup)[0], add, prefix)
+    if not args.skip_tests:
+        suite = measure_tests()
+        add("test suite wall time (s)", f"{suite:.0f}", "<= 600", suite <= 600)
+    print_table(rows)
+    return 0
+
+
+def report_kernels(kernels: dict, add, args) -> None:
     floor_med = statistics.median(kernels["floor"])
     setup_med, setup_max = statistics.median(kernels["setup"]), max(kernels["setup"])
     add("floor: kernel importing pandas + plotly.graph_objects + ipywidgets (s, median)", f"{floor_med:.2f}")
@@ -322,37 +350,37 @@ def main() -> int:
         add(f"{stem}.html export (KB)", f"{html / 1024:.0f}", "<= 300", html <= 300 * 1024)
         if render is not None:
             add(f"{stem} static page, every chart drawn (s)", f"{render:.2f}", "<= 1.2", render <= 1.2)
-    if not args.skip_lab:
-        changes, _ = measure_lab()
-        done = [r for r in changes if not r["timeout"]]
-        for name in dict.fromkeys(r["explorer"] for r in changes):
-            mine = [r for r in done if r["explorer"] == name]
-            if not mine:
-                add(f"JupyterLab {name}: no change drew within 10 s", "", "", False)
-                continue
-            totals = [r["total"] for r in mine]
 
-            def part(key, rs=mine):
-                values = [r[key] for r in rs if r.get(key) is not None]
-                return f"{statistics.median(values):.0f}" if values else "-"
 
-            add(f"JupyterLab {name} (ms, median / max; n={len(mine)})",
-                f"{statistics.median(totals):.0f} / {max(totals):.0f}", "<= 120 / <= 250",
-                statistics.median(totals) <= 120 and max(totals) <= 250)
-            add("    split, medians: round trip / plotly.js / paint (ms)",
-                f"{part('roundtrip')} / {part('plotly')} / {part('paint')}")
-        totals = [r["total"] for r in done]
-        if totals:
-            ok = statistics.median(totals) <= 120 and max(totals) <= 250 and len(done) == len(changes)
-            add(f"JupyterLab explorer change to redrawn output, all (ms, n={len(totals)})",
-                f"{statistics.median(totals):.0f} / {max(totals):.0f}", "<= 120 / <= 250", ok)
-            add("    split, medians: round trip / plotly.js / paint (ms)",
-                " / ".join(f"{statistics.median([r[k] for r in done if r.get(k) is not None] or [0]):.0f}"
-                           for k in ("roundtrip", "plotly", "paint")))
-    if not args.skip_tests:
-        suite = measure_tests()
-        add("test suite wall time (s)", f"{suite:.0f}", "<= 600", suite <= 600)
+def report_lab(changes: list[dict], add, prefix: str = "") -> None:
+    done = [r for r in changes if not r["timeout"]]
+    for name in dict.fromkeys(r["explorer"] for r in changes):
+        mine = [r for r in done if r["explorer"] == name]
+        if not mine:
+            add(f"{prefix}JupyterLab {name}: no change drew within 10 s", "", "", False)
+            continue
+        totals = [r["total"] for r in mine]
 
+        def part(key, rs=mine):
+            values = [r[key] for r in rs if r.get(key) is not None]
+            return f"{statistics.median(values):.0f}" if values else "-"
+
+        add(f"{prefix}JupyterLab {name} (ms, median / max; n={len(mine)})",
+            f"{statistics.median(totals):.0f} / {max(totals):.0f}", "<= 120 / <= 250",
+            statistics.median(totals) <= 120 and max(totals) <= 250)
+        add("    split, medians: round trip / plotly.js / paint (ms)",
+            f"{part('roundtrip')} / {part('plotly')} / {part('paint')}")
+    totals = [r["total"] for r in done]
+    if totals:
+        ok = statistics.median(totals) <= 120 and max(totals) <= 250 and len(done) == len(changes)
+        add(f"{prefix}JupyterLab explorer change to redrawn output, all (ms, n={len(totals)})",
+            f"{statistics.median(totals):.0f} / {max(totals):.0f}", "<= 120 / <= 250", ok)
+        add("    split, medians: round trip / plotly.js / paint (ms)",
+            " / ".join(f"{statistics.median([r[k] for r in done if r.get(k) is not None] or [0]):.0f}"
+                       for k in ("roundtrip", "plotly", "paint")))
+
+
+def print_table(rows) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; load average {os.getloadavg()[0]:.1f} "
@@ -360,7 +388,6 @@ def main() -> int:
     print(f"{'measurement':<{width}}  {'value':>17}  {'target':>15}  result")
     for what, value, target, result in rows:
         print(f"{what:<{width}}  {value:>17}  {target:>15}  {result}")
-    return 0
 
 
 if __name__ == "__main__":

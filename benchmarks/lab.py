@@ -51,10 +51,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def jupyterlab(start_timeout: float = 120.0):
-    """Start JupyterLab (no browser, repository root); stop it on exit."""
+def jupyterlab(start_timeout: float = 120.0, kernel_startup: str = ""):
+    """Start JupyterLab (no browser, repository root); stop it on exit.
+
+    ``kernel_startup``: Python code every kernel runs first (an IPython
+    startup file next to the offline guard), e.g. to compare variants.
+    """
     port, token = free_port(), secrets.token_hex(16)
     tmp = Path(tempfile.mkdtemp(prefix="spine-lab-"))
+    ipython_dir = ROOT / "tests" / "offline_ipython"
+    if kernel_startup:
+        ipython_dir = tmp / "ipython"
+        shutil.copytree(ROOT / "tests" / "offline_ipython", ipython_dir,
+                        ignore=shutil.ignore_patterns("*.sqlite*", "log", "db", "pid", "security"))
+        (ipython_dir / "profile_default" / "startup" / "99-bench.py").write_text(kernel_startup)
     settings = tmp / "settings" / "@jupyterlab" / "docmanager-extension"
     settings.mkdir(parents=True)
     (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
@@ -62,7 +72,7 @@ def jupyterlab(start_timeout: float = 120.0):
     apputils.mkdir(parents=True)
     (apputils / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                            "checkForUpdates": False}))
-    env = {**os.environ, "IPYTHONDIR": str(ROOT / "tests" / "offline_ipython"),
+    env = {**os.environ, "IPYTHONDIR": str(ipython_dir),
            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
     jupyter = Path(sys.executable).with_name("jupyter")
     log = open(tmp / "lab.log", "w")  # noqa: SIM115 - closed in finally
