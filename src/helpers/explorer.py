@@ -26,8 +26,8 @@ costs a whole new chart, a redraw and a PNG snapshot on every change.
 from __future__ import annotations
 
 import html
-import itertools
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -87,9 +87,6 @@ def _output_items(shown: Any, key: str) -> tuple[dict, ...]:
     )
 
 
-_explorers = itertools.count(1)
-
-
 class Explorer:
     """Controls + a pure render function + a static face.
 
@@ -121,7 +118,9 @@ class Explorer:
         self.render = render
         self.static_face = static_face
         self.title = title
-        self.key = f"spine-explorer-{next(_explorers)}"  # names its live charts in the page
+        # Names its live charts in the page; random, because several kernels
+        # (notebooks) share one JupyterLab page.  Live outputs are never stored.
+        self.key = f"spine-explorer-{uuid.uuid4().hex[:12]}"
         self.message = widgets.HTML(value="")
         self.output = widgets.Output()
         self.widget = widgets.VBox(
