@@ -263,3 +263,17 @@ class TestErrors:
 def test_table_plain_text_is_one_line_per_row_without_padding():
     table = styled(pd.DataFrame({"A": ["x<br>y", "a &amp; b"], "B": ["1", "2"]}), "Caption")
     assert repr(table).splitlines() == ["Caption", "A | B", "x y | 1", "a & b | 2"]
+
+
+def test_npm_lock_pins_the_plotlyjs_version_plotly_ships():
+    """tools/plotlyjs is what the render test serves and handouts inline; the
+    browser test also reads the version from the bundle itself."""
+    from pathlib import Path
+
+    lock = json.loads((Path(__file__).resolve().parents[1] / "tools" / "plotlyjs" / "package-lock.json").read_text())
+    pinned = lock["packages"][f"node_modules/{plotting.PLOTLY_BUNDLE_NPM}"]["version"]
+    assert pinned == plotting.PLOTLYJS_VERSION, (
+        f"tools/plotlyjs pins {plotting.PLOTLY_BUNDLE_NPM}@{pinned}, plotly ships plotly.js "
+        f"{plotting.PLOTLYJS_VERSION}: change package.json there and run 'npm install'"
+    )
+    assert plotting.PLOTLY_CDN_URL.endswith(f"/plotly-cartesian-{pinned}.min.js")
