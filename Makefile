@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench lms flashcards
+.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards
 
 help:
 	@sed -n '3,8p' Makefile
@@ -37,13 +37,26 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
 
+# The cartesian plotly.js bundle (npm, pinned in tools/plotlyjs/package-lock.json
+# to the version plotly ships): the render test serves it for the CDN URL the
+# figures load and handouts inline it.  Keyed on the lock file like the venv.
+PLOTLYJS_HASH := $(shell sha1sum tools/plotlyjs/package-lock.json | cut -c1-12)
+PLOTLYJS_STAMP := tools/plotlyjs/node_modules/.installed-$(PLOTLYJS_HASH)
+plotlyjs: $(PLOTLYJS_STAMP)
+
+$(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch the plotly.js bundle (sudo apt-get install npm)" >&2; exit 1; }
+	@echo "Installing the cartesian plotly.js bundle into tools/plotlyjs/node_modules (first run only)..."
+	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --allow-root notebooks/00_start_here.ipynb
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
 # notebook's cells in one worker, which nbval needs.
-test: $(STAMP) browser
+test: $(STAMP) browser plotlyjs
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests notebooks
@@ -61,7 +74,7 @@ lock:
 	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache tools/plotlyjs/node_modules
 
 # Teaching exports, from the stored outputs (nothing is executed, notebooks/
 # is never written).  NB=01 (or a slug or path) limits them to one notebook.
@@ -71,7 +84,7 @@ clean:
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
 #   make lms          build/lms/: QTI 1.2 .zip (Canvas, Blackboard, D2L) and Moodle XML of the knowledge checks
 #   make flashcards   build/flashcards/: an Anki deck (.apkg) of the glossary, side effects and red flags
-handouts: $(STAMP) browser
+handouts: $(STAMP) browser plotlyjs
 	$(PY) tools/handouts.py $(NB)
 
 slides: $(STAMP)
@@ -89,7 +102,8 @@ flashcards: $(STAMP)
 class-links: $(STAMP)
 	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
 
-# Benchmarks: prints one table of timings and sizes against their targets.
-# SKIP_TESTS=1 leaves out the (slow) test-suite timing.
-bench: $(STAMP) browser
-	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests)
+# Benchmarks: prints one table of timings, the floors measured in the same run,
+# and the targets.  Starts its own JupyterLab for the explorer latency.
+# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part.
+bench: $(STAMP) browser plotlyjs
+	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab)

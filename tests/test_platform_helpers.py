@@ -28,13 +28,22 @@ def bar(title="Doses", x_title="Schedule", y_title="Dose (Gy)"):
     return fig
 
 
-class TestRenderer:
+class TestFigureDisplay:
     def test_every_figure_carries_plotly_json_and_self_drawing_html(self):
-        bundle = bar()._repr_mimebundle_()
+        bundle = plotting.mimebundle(bar())
         assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
+        assert bundle["application/vnd.plotly.v1+json"]["layout"]["title"]["text"] == "Doses"
         html = bundle["text/html"]
         assert plotting.PLOTLY_CDN_URL in html
         assert "Plotly.newPlot" in html
+
+    def test_static_html_loads_the_cartesian_bundle_of_plotlys_own_plotlyjs(self):
+        from plotly.offline import get_plotlyjs_version
+
+        assert plotting.PLOTLY_CDN_URL == f"https://cdn.plot.ly/plotly-cartesian-{get_plotlyjs_version()}.min.js"
+        html = plotting.figure_html(bar().to_plotly_json(), div_id="x")
+        assert html.count(plotting.PLOTLY_CDN_URL) == 1
+        assert 'getElementById("spine-plotly-js")' in html  # loaded once per page
 
     def test_html_is_the_same_for_the_same_figure_in_a_fresh_session(self):
         first = plotting.figure_html(bar().to_plotly_json(), div_id="x")
@@ -42,13 +51,20 @@ class TestRenderer:
         assert first == second
 
     def test_two_displays_of_one_figure_get_different_div_ids(self):
-        ids = [re.search(r'id="([^"]+)"', bar()._repr_mimebundle_()["text/html"])[1] for _ in range(2)]
+        ids = [re.search(r'id="([^"]+)"', plotting.mimebundle(bar())["text/html"])[1] for _ in range(2)]
         assert ids[0] != ids[1]
 
     def test_closing_script_tags_in_data_cannot_break_the_page(self):
-        fig = bar(title="</script><script>alert(1)</script>")
+        fig = bar(title="</script><script>alert(1)</script><!--")
         html = plotting.figure_html(fig.to_plotly_json(), div_id="x")
         assert html.count("</script>") == 1
+        assert "<!--" not in html and "<script>alert" not in html
+        payload = re.search(r"var fig = (.*);\n", html)[1]
+        assert json.loads(payload)["layout"]["title"]["text"] == "</script><script>alert(1)</script><!--"
+
+    def test_div_id_reaches_the_page_escaped(self):
+        html = plotting.figure_html(bar().to_plotly_json(), div_id='a"b')
+        assert 'id="a&#34;b"' in html and 'newPlot("a\\"b"' in html
 
     def test_template_is_small_and_colour_blind_safe(self):
         template = pio.templates[plotting.TEMPLATE_NAME]
@@ -58,6 +74,49 @@ class TestRenderer:
     def test_each_modality_has_its_own_colour_and_symbol(self):
         assert len(set(plotting.MODALITY_COLOURS.values())) == 5
         assert len(set(plotting.MODALITY_SYMBOLS.values())) == 5
+
+
+LESSON = """
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+published = []
+shell.display_pub.publish = lambda data, metadata=None, **kw: published.append(data)
+shell.run_cell("from helpers import setup, quiz; setup()", store_history=True)
+shell.run_cell("import plotly.graph_objects as go; fig = go.Figure(go.Bar(x=[1], y=[2]))")
+shell.run_cell("fig", store_history=True)
+shell.run_cell("display(fig)", store_history=True)
+shell.run_cell("quiz.knowledge_check('01_treatment_overview')", store_history=True)
+print(json.dumps([sorted(p) for p in published[:2]]))
+print(sorted(m for m in sys.modules if m.startswith(("plotly.io._renderers", "rfc3987_syntax", "nbformat"))))
+"""
+
+
+def test_a_lesson_displays_figures_without_plotlys_renderers_or_their_imports():
+    """A bare figure and display(fig) get both faces; nothing imports plotly.io's
+    renderers (nbformat -> jsonschema -> rfc3987-syntax: ~1.5 s per kernel)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", LESSON], capture_output=True, text=True, check=True)
+    faces, modules = result.stdout.strip().splitlines()[-2:]
+    assert json.loads(faces) == [["application/vnd.plotly.v1+json", "text/html"]] * 2
+    assert modules == "[]", f"imported at lesson time: {modules}"
+
+
+def test_stored_figures_use_only_trace_types_of_the_cartesian_bundle():
+    from pathlib import Path
+
+    notebooks = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    used = set()
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                fig = output.get("data", {}).get(plotting.PLOTLY_MIME)
+                if fig:
+                    used |= plotting.trace_types(fig)
+    assert used, "no stored figure found"
+    assert used <= plotting.BUNDLE_TRACE_TYPES, f"not in the cartesian bundle: {sorted(used - plotting.BUNDLE_TRACE_TYPES)}"
 
 
 class TestAccessibility:
@@ -125,6 +184,35 @@ class TestExplorer:
         bundle = explorer._repr_mimebundle_()
         assert "application/vnd.plotly.v1+json" in bundle and "text/html" in bundle
 
+    def test_live_figure_updates_one_chart_in_place(self):
+        """A figure result is HTML that hands the new figure to Plotly.react on the
+        explorer's own chart, not plotly JSON that JupyterLab would rebuild."""
+        control = widgets.IntText(value=1, description="Number")
+        explorer = Explorer({"n": control}, lambda n: bar(title=f"Dose {n}"), static_face=bar(), title="t")
+        other = Explorer({"n": widgets.IntText(value=1, description="Number")}, lambda n: bar(),
+                         static_face=bar(), title="u")
+
+        def shown():
+            (output,) = explorer.output.outputs
+            return output["data"]
+
+        first = shown()
+        control.value = 2
+        second = shown()
+        assert "application/vnd.plotly.v1+json" not in second
+        assert second["text/plain"] == "Chart: Dose 2"
+        assert "Plotly.react" in second["text/html"] and "Dose 2" in second["text/html"]
+        keys = [re.findall(r'charts\[("[^"]+")\]', data["text/html"]) for data in (first, second)]
+        assert keys[0] and set(keys[0]) == set(keys[1]) and len(set(keys[0])) == 1
+        other_key = re.findall(r'charts\[("[^"]+")\]', other.output.outputs[0]["data"]["text/html"])[0]
+        assert other_key != keys[0][0]
+
+    def test_live_figure_script_cannot_be_broken_by_data(self):
+        control = widgets.IntText(value=1, description="Number")
+        explorer = Explorer({"n": control}, lambda n: bar(title="</script><!--x"), static_face="<p>s</p>", title="t")
+        html = explorer.output.outputs[0]["data"]["text/html"]
+        assert html.count("</script>") == 1 and "<!--x" not in html
+
     def test_controls_need_labels(self):
         with pytest.raises(ValueError, match="description"):
             Explorer({"n": widgets.IntText(value=1)}, square, static_face="", title="t")
@@ -175,3 +263,17 @@ class TestErrors:
 def test_table_plain_text_is_one_line_per_row_without_padding():
     table = styled(pd.DataFrame({"A": ["x<br>y", "a &amp; b"], "B": ["1", "2"]}), "Caption")
     assert repr(table).splitlines() == ["Caption", "A | B", "x y | 1", "a & b | 2"]
+
+
+def test_npm_lock_pins_the_plotlyjs_version_plotly_ships():
+    """tools/plotlyjs is what the render test serves and handouts inline; the
+    browser test also reads the version from the bundle itself."""
+    from pathlib import Path
+
+    lock = json.loads((Path(__file__).resolve().parents[1] / "tools" / "plotlyjs" / "package-lock.json").read_text())
+    pinned = lock["packages"][f"node_modules/{plotting.PLOTLY_BUNDLE_NPM}"]["version"]
+    assert pinned == plotting.PLOTLYJS_VERSION, (
+        f"tools/plotlyjs pins {plotting.PLOTLY_BUNDLE_NPM}@{pinned}, plotly ships plotly.js "
+        f"{plotting.PLOTLYJS_VERSION}: change package.json there and run 'npm install'"
+    )
+    assert plotting.PLOTLY_CDN_URL.endswith(f"/plotly-cartesian-{pinned}.min.js")

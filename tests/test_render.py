@@ -3,8 +3,10 @@
 Each notebook is exported with nbconvert's HTML exporter (the engine nbviewer
 uses) and opened in headless Chromium (Debian's package, driven by
 Playwright).  Tests run offline, so the CDN URLs the page asks for are served
-from local copies: plotly.js from the plotly wheel, require.js and MathJax
-from the nbclassic wheel.  Every other outside request is refused.
+from local copies: require.js and MathJax
+from the nbclassic wheel.  plotly.js is the cartesian partial bundle the
+figures ask for, from its npm package (``make plotlyjs``).  Every other
+outside request is refused.
 
 Contract: every chart drawn; no page error; no widget error or "model not
 found"; no widget drawn (twice or at all: widget state is not stored); no
@@ -14,6 +16,7 @@ form control outside a chart or a knowledge-check answer.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -21,6 +24,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -36,11 +40,11 @@ pytestmark = pytest.mark.browser
 def local_assets() -> dict[str, tuple[Path, str]]:
     """URL prefix → (local file or folder, content type)."""
     import nbclassic
-    import plotly
+    from export_common import plotly_bundle_file
 
     from helpers.plotting import PLOTLY_CDN_URL
 
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    plotly_js = plotly_bundle_file()
     components = Path(nbclassic.__file__).parent / "static" / "components"
     return {
         PLOTLY_CDN_URL: (plotly_js, "application/javascript"),
@@ -138,3 +142,35 @@ def test_static_page_contract(path, browser, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
     page.close()
+
+
+def stored_figures(path: Path) -> list[dict]:
+    """The plotly JSON of every figure stored in a notebook's outputs."""
+    nb = nbformat.read(path, as_version=4)
+    return [
+        output["data"]["application/vnd.plotly.v1+json"]
+        for cell in nb.cells for output in cell.get("outputs", [])
+        if "application/vnd.plotly.v1+json" in output.get("data", {})
+    ]
+
+
+def test_the_partial_bundle_has_every_trace_type_the_notebooks_use_and_plotlys_version(browser):
+    """The bundle itself says which trace types and which version it has."""
+    from export_common import plotly_bundle_file
+
+    from helpers import plotting
+
+    page = browser.new_page()
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(path=str(plotly_bundle_file()))
+    version = page.evaluate("window.Plotly.version")
+    bundled = set(page.evaluate("Object.keys(window.Plotly.PlotSchema.get().traces)"))
+    page.close()
+    assert version == plotting.PLOTLYJS_VERSION, (
+        f"the npm bundle is plotly.js {version}, plotly ships {plotting.PLOTLYJS_VERSION}: "
+        "update tools/plotlyjs/package.json and run 'npm install' there"
+    )
+    assert bundled == set(plotting.BUNDLE_TRACE_TYPES)
+    used = {t for path in NOTEBOOKS for fig in stored_figures(path) for t in plotting.trace_types(fig)}
+    assert used, "no stored figure found: are the notebooks built?"
+    assert used <= bundled, f"trace types missing from the cartesian bundle: {sorted(used - bundled)}"

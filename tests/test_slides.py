@@ -93,12 +93,12 @@ def test_unknown_notebook_is_one_line(capsys):
 
 def offline_routes() -> dict:
     import nbclassic
-    import plotly
+    from export_common import plotly_bundle_file
 
     from helpers.plotting import PLOTLY_CDN_URL
 
     components = Path(nbclassic.__file__).parent / "static" / "components"
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    plotly_js = plotly_bundle_file()
     reveal_dir = Path(os.environ.get("REVEAL_JS_DIR", "/nonexistent"))
 
     def file(path: Path, ctype: str = "application/javascript"):

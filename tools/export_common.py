@@ -148,12 +148,27 @@ def relink_lessons(nb: nbformat.NotebookNode, suffix: str) -> None:
 
 # -- static, self-contained HTML ----------------------------------------------
 
-def plotly_js() -> str:
-    """plotly.min.js from the installed plotly wheel, safe inside <script>."""
-    import plotly
+PLOTLYJS_DIR = ROOT / "tools" / "plotlyjs"
 
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+def plotly_bundle_file() -> Path:
+    """The cartesian plotly.js bundle the figures load, from its npm package.
+
+    Installed by ``make plotlyjs`` (``npm ci`` in tools/plotlyjs, run by
+    ``make test`` and ``make handouts``); the same file cdn.plot.ly serves at
+    ``helpers.plotting.PLOTLY_CDN_URL``.
+    """
+    from helpers.plotting import PLOTLY_BUNDLE_NPM
+
+    path = PLOTLYJS_DIR / "node_modules" / PLOTLY_BUNDLE_NPM / "plotly-cartesian.min.js"
+    if not path.is_file():
+        raise ExportError(f"{relative(path)} is missing: run 'make plotlyjs' (npm ci in tools/plotlyjs)")
+    return path
+
+
+def plotly_js() -> str:
+    """The cartesian plotly.js bundle (see :func:`plotly_bundle_file`), safe inside <script>."""
+    return plotly_bundle_file().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 # Extends nbconvert's "lab" template: no require.js, MathJax or mermaid tags
@@ -197,7 +212,7 @@ def static_html(
 ) -> str:
     """The notebook as one HTML page with code hidden and no CDN script.
 
-    With ``inline_plotly`` (and at least one chart), plotly.min.js is placed
+    With ``inline_plotly`` (and at least one chart), the cartesian plotly.js bundle is placed
     once in the head.  The collection's figure loader
     (``helpers.plotting.figure_html``) draws at once when ``window.Plotly``
     exists, so it never fetches plotly.js from the CDN and the page works

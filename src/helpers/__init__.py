@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 
 def setup() -> None:
-    """Prepare a notebook: plotly renderer and template, pandas display options.
+    """Prepare a notebook: how figures display, plotly template, pandas options.
 
     Call once, in the notebook's set-up cell.  Safe to call again.
     """

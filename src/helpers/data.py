@@ -132,6 +132,29 @@ def cached_join(function):
     return wrapper
 
 
+def _jsonschema():
+    """Import jsonschema without its optional ``rfc3987_syntax`` format checker.
+
+    At import, jsonschema builds rfc3987-syntax's IRI grammar when it is
+    installed (JupyterLab brings it): about 1.5 s per kernel on two cores,
+    paid by every lesson with a quiz.  The schemas here check no ``format``
+    (and the validator is given no format checker), so nothing is lost.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return sys.modules["jsonschema"]
+    hidden = "rfc3987_syntax" not in sys.modules
+    if hidden:
+        sys.modules["rfc3987_syntax"] = None  # makes "import rfc3987_syntax" fail, which jsonschema allows
+    try:
+        import jsonschema
+    finally:
+        if hidden:
+            del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 def read_checked_json(path: Path, schema_path: Path, shown: str) -> object:
     """A JSON file checked against a JSON Schema (draft 2020-12).
 
@@ -140,7 +163,7 @@ def read_checked_json(path: Path, schema_path: Path, shown: str) -> object:
     one line naming the file and the place.  Used for the quizzes and the
     instructor notes.
     """
-    import jsonschema
+    jsonschema = _jsonschema()
 
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8"))

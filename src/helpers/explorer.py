@@ -17,19 +17,25 @@ the widget view and show the static face: no frozen, dead controls.
 The live view never uses ``with output:`` capture.  Results are written into
 the ``Output`` widget's ``outputs`` trait directly, so nothing is swallowed:
 a :class:`~helpers.errors.FriendlyError` becomes a one-line message and any
-other exception propagates to the kernel.
+other exception propagates to the kernel.  A figure result is written as HTML
+that updates the explorer's chart in place with ``Plotly.react``
+(:func:`helpers.plotting.live_bundle`): in JupyterLab a new plotly-JSON output
+costs a whole new chart, a redraw and a PNG snapshot on every change.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
+from helpers import plotting
 from helpers.errors import FriendlyError
 
 Render = Callable[..., Any]
@@ -51,9 +57,10 @@ def display_bundle(item: Any) -> dict:
     """
     if isinstance(item, str):
         return {"text/html": item, "text/plain": html.unescape(_TAGS.sub(" ", item)).strip()}
-    if isinstance(item, go.Figure):
+    if isinstance(item, BaseFigure):
+        # Never item._repr_mimebundle_(): it would load plotly's renderers.
         title = item.layout.title.text or "untitled"
-        return {**item._repr_mimebundle_(), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
+        return {**plotting.mimebundle(item), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
     if hasattr(item, "_repr_mimebundle_"):
         data = item._repr_mimebundle_()
         data = data[0] if isinstance(data, tuple) else data
@@ -63,10 +70,20 @@ def display_bundle(item: Any) -> dict:
     return {"text/plain": repr(item)}
 
 
-def _output_items(shown: Any) -> tuple[dict, ...]:
+def live_bundle(item: Any, chart_key: str) -> dict:
+    """Like :func:`display_bundle`, but a figure updates the explorer's chart
+    in place (``chart_key``) instead of being rebuilt by the browser."""
+    if isinstance(item, BaseFigure):
+        title = item.layout.title.text or "untitled"
+        return {**plotting.live_bundle(item, chart_key), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
+    return display_bundle(item)
+
+
+def _output_items(shown: Any, key: str) -> tuple[dict, ...]:
     items = shown if isinstance(shown, (list, tuple)) else [shown]
     return tuple(
-        {"output_type": "display_data", "data": display_bundle(item), "metadata": {}} for item in items
+        {"output_type": "display_data", "data": live_bundle(item, f"{key}-{index}"), "metadata": {}}
+        for index, item in enumerate(items)
     )
 
 
@@ -101,6 +118,9 @@ class Explorer:
         self.render = render
         self.static_face = static_face
         self.title = title
+        # Names its live charts in the page; random, because several kernels
+        # (notebooks) share one JupyterLab page.  Live outputs are never stored.
+        self.key = f"spine-explorer-{uuid.uuid4().hex[:12]}"
         self.message = widgets.HTML(value="")
         self.output = widgets.Output()
         self.widget = widgets.VBox(
@@ -125,7 +145,7 @@ class Explorer:
             self.output.outputs = ()
             return
         self.message.value = ""
-        self.output.outputs = _output_items(shown)
+        self.output.outputs = _output_items(shown, self.key)
 
     def _on_change(self, _change: dict) -> None:
         self.refresh()

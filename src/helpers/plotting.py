@@ -1,4 +1,4 @@
-"""Plotly set-up shared by every notebook: renderer, template, palette.
+"""Plotly set-up shared by every notebook: display, template, palette.
 
 Every figure a notebook displays must draw in three places:
 
@@ -8,29 +8,48 @@ Every figure a notebook displays must draw in three places:
   ``text/html`` output, so that HTML must load plotly.js and draw by itself.
 * Printed handouts, which are made from the same HTML export.
 
-:func:`configure` registers a renderer (``"spine"``) that emits both, with a
-div id derived from the figure and a per-kernel counter, so that rebuilding an
-unchanged notebook gives identical outputs.  The HTML loads plotly.js once per
-page from the CDN URL that plotly itself uses, whether or not require.js is on
-the page (plotly.js 3+ sets ``window.Plotly`` and does not register with AMD).
+:func:`configure` tells IPython how to display a plotly figure: it builds
+both faces itself (:func:`mimebundle`) and never goes through
+``plotly.io.renderers``.  Touching plotly's renderer registry imports
+nbformat -> jsonschema -> rfc3987-syntax, which builds a grammar at import:
+1.5-2 s per kernel on two cores, for nothing a lesson needs.  A student's own
+``fig.show()`` still uses plotly's renderers and works as plotly documents.
+
+The HTML (``templates/figure.html.j2``) loads the *cartesian partial bundle*
+of the plotly.js version this plotly ships (1.5 MB instead of 4.8 MB: it has
+every trace type the lessons use; a test checks), once per page, from
+plotly's CDN, whether or not require.js is on the page (plotly.js 3+ sets
+``window.Plotly`` and does not register with AMD).  Div ids come from the
+figure and a per-kernel counter, so rebuilding an unchanged notebook gives
+identical outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io._base_renderers import MimetypeRenderer
-from plotly.offline.offline import get_plotlyjs_version
+from plotly.basedatatypes import BaseFigure
+from markupsafe import Markup
+from plotly.offline._plotlyjs_version import __plotlyjs_version__
 
-RENDERER_NAME = "spine"
 TEMPLATE_NAME = "spine"
-PLOTLY_CDN_URL = f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"
+PLOTLYJS_VERSION = __plotlyjs_version__
+# npm package with the same files cdn.plot.ly serves as plotly-cartesian-<v>.min.js
+PLOTLY_BUNDLE_NPM = "plotly.js-cartesian-dist-min"
+PLOTLY_CDN_URL = f"https://cdn.plot.ly/plotly-cartesian-{PLOTLYJS_VERSION}.min.js"
+# Trace types the cartesian bundle contains (its package README; a browser
+# test reads the list from the bundle itself and compares).
+BUNDLE_TRACE_TYPES = frozenset({
+    "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+    "image", "pie", "scatter", "scatterternary", "violin",
+})
 DEFAULT_HEIGHT = 450
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+CONFIG = {"displaylogo": False, "responsive": True}
 
 # Okabe & Ito (2008) colour-blind-safe palette, in a fixed order.
 PALETTE = (
@@ -61,6 +80,9 @@ MODALITY_SYMBOLS = dict(
 )
 
 _counter = itertools.count(1)
+# JSON may hold these only inside strings, where the \u escapes mean the
+# same; escaped, no "</script>" or "<!--" in data can end the inline script.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
 
 
 def _template() -> go.layout.Template:
@@ -89,72 +111,90 @@ def _template() -> go.layout.Template:
     )
 
 
+def script_json(obj: object) -> Markup:
+    """``obj`` as JSON (plotly's encoder: numpy, pandas, dates) that is safe
+    to place inside an inline ``<script>``."""
+    return Markup(pio.json.to_json_plotly(obj).translate(_SCRIPT_SAFE))
+
+
 def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
     """HTML that draws ``fig_dict`` on a page with no kernel.
 
-    plotly.js is fetched once per page from the CDN; figures queue until it
-    has loaded.  ``div_id`` defaults to a stable id built from the figure.
+    The cartesian plotly.js bundle is fetched once per page from the CDN;
+    figures queue until it has loaded.  ``div_id`` defaults to a stable id
+    built from the figure.
     """
-    payload = pio.json.to_json_plotly(
-        {
-            "data": fig_dict.get("data", []),
-            "layout": fig_dict.get("layout", {}),
-            "config": {"displaylogo": False, "responsive": True},
-        }
-    )
+    from helpers.render import render
+
+    figure = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": CONFIG}
+    payload = script_json(figure)
     if div_id is None:
-        digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
+        digest = hashlib.sha1(str(payload).encode("utf-8")).hexdigest()[:10]
         div_id = f"spine-fig-{digest}-{next(_counter)}"
     height = fig_dict.get("layout", {}).get("height") or DEFAULT_HEIGHT
-    # "</" must not appear inside an inline script.
-    payload = payload.replace("</", "<\\/")
-    return f"""<div id="{div_id}" class="plotly-graph-div" style="height:{height}px; width:100%;"></div>
-<script type="text/javascript">
-(function () {{
-  var fig = {payload};
-  function draw() {{ window.Plotly.newPlot("{div_id}", fig.data, fig.layout, fig.config); }}
-  if (window.Plotly) {{ draw(); return; }}
-  window.spinePlotlyQueue = window.spinePlotlyQueue || [];
-  window.spinePlotlyQueue.push(draw);
-  if (document.getElementById("spine-plotly-js")) {{ return; }}
-  var s = document.createElement("script");
-  s.id = "spine-plotly-js";
-  s.charset = "utf-8";
-  s.src = {json.dumps(PLOTLY_CDN_URL)};
-  s.onload = function () {{ window.spinePlotlyQueue.splice(0).forEach(function (f) {{ f(); }}); }};
-  document.head.appendChild(s);
-}})();
-</script>"""
+    return str(render("figure.html.j2", div_id=div_id, height=height, figure=payload, bundle_url=PLOTLY_CDN_URL))
 
 
-class SpineRenderer(MimetypeRenderer):
-    """Plotly JSON for JupyterLab plus self-drawing HTML for static pages."""
+def mimebundle(fig: BaseFigure) -> dict:
+    """Both faces of ``fig``: plotly JSON for JupyterLab, self-drawing HTML.
 
-    def to_mimebundle(self, fig_dict: dict) -> dict:
-        return {
-            "application/vnd.plotly.v1+json": {
-                "data": fig_dict.get("data", []),
-                "layout": fig_dict.get("layout", {}),
-                "config": {"displaylogo": False, "responsive": True},
-            },
-            "text/html": figure_html(fig_dict),
-        }
+    Built with ``to_plotly_json`` and plotly's JSON encoder only, so it never
+    imports plotly's renderer machinery.
+    """
+    fig_dict = fig.to_plotly_json()
+    return {
+        PLOTLY_MIME: {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": dict(CONFIG)},
+        "text/html": figure_html(fig_dict),
+    }
+
+
+def live_bundle(fig: BaseFigure, chart_key: str) -> dict:
+    """What an explorer's Output widget shows for ``fig`` in a running notebook.
+
+    HTML whose script updates the explorer's existing chart in place with
+    ``Plotly.react`` (``chart_key`` names that chart; one per explorer and
+    position), instead of the plotly JSON JupyterLab would rebuild from
+    scratch on every change.  Never stored: see ``templates/live_figure.html.j2``.
+    """
+    from helpers.render import render
+
+    fig_dict = fig.to_plotly_json()
+    figure = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": CONFIG}
+    height = fig_dict.get("layout", {}).get("height") or DEFAULT_HEIGHT
+    html = render("live_figure.html.j2", chart_key=chart_key, height=height, figure=script_json(figure),
+                  bundle_url=PLOTLY_CDN_URL)
+    return {"text/html": str(html)}
+
+
+def _display_figure(fig: BaseFigure) -> None:
+    from IPython.display import display
+
+    display(mimebundle(fig), raw=True)
 
 
 def configure() -> None:
-    """Make every plotly figure render with the collection's renderer and template.
+    """Set the collection's template and let IPython display every figure
+    through :func:`mimebundle` (a bare ``fig`` or ``display(fig)``).
 
-    Safe to call more than once.
+    IPython asks its ``ipython_display_formatter`` before any ``_repr_*_``
+    method, and plotly's ``_ipython_display_`` would load the renderers, so
+    the formatter is registered there.  Safe to call more than once, and
+    outside IPython (then only the template is set).
     """
     pio.templates[TEMPLATE_NAME] = _template()
     pio.templates.default = TEMPLATE_NAME
-    pio.renderers[RENDERER_NAME] = SpineRenderer()
-    pio.renderers.default = RENDERER_NAME
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.ipython_display_formatter.for_type(BaseFigure, _display_figure)
 
 
-def mimebundle(fig: go.Figure) -> dict:
-    """The output bundle the renderer gives ``fig`` (for composite displays)."""
-    return SpineRenderer().to_mimebundle(fig.to_plotly_json())
+def trace_types(fig_json: dict) -> set[str]:
+    """The plotly.js trace types a figure (its JSON) uses; ``scatter`` is the default."""
+    return {trace.get("type", "scatter") for trace in fig_json.get("data", [])}
 
 
 def accessibility_problems(fig: go.Figure) -> list[str]:
