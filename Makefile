@@ -69,6 +69,7 @@ clean:
 #   make slides       build/slides/: reveal.js slides, slide types derived from the headings
 #   make instructor   build/instructor/: notebook + data/instructor notes + opened answer key
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
+#                    (REPO=<git URL> points the hub links at a fork or a local clone)
 handouts: $(STAMP) browser
 	$(PY) tools/handouts.py $(NB)
 
@@ -79,7 +80,7 @@ instructor: $(STAMP)
 	$(PY) tools/instructor.py $(NB)
 
 class-links: $(STAMP)
-	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
+	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)") $(if $(REPO),--repo "$(REPO)")
 
 # Benchmarks: prints one table of timings and sizes against their targets.
 # SKIP_TESTS=1 leaves out the (slow) test-suite timing.
