@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench
+.PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench hub-test
 
 help:
 	@sed -n '3,8p' Makefile
@@ -61,7 +61,23 @@ lock:
 	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules build .pytest_cache
+
+# A whole class on a real JupyterHub (tests/test_hub.py, about 2 minutes once
+# set up): builds .venv-hub with the image recipe of docs/class-deployment.md
+# and installs configurable-http-proxy from tools/hub/package-lock.json
+# (both on first run or after a change), then runs the test on 127.0.0.1.
+HUB_ENV := .venv-hub
+HUB_PROXY := tools/hub/node_modules/.installed-$(shell sha1sum tools/hub/package-lock.json | cut -c1-12)
+
+$(HUB_PROXY): tools/hub/package-lock.json
+	@echo "Installing configurable-http-proxy for the hub test (first run only)..."
+	@cd tools/hub && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub-test: $(STAMP) browser $(HUB_PROXY)
+	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
+	SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider tests/test_hub.py
 
 # Teaching exports, from the stored outputs (nothing is executed, notebooks/
 # is never written).  NB=01 (or a slug or path) limits them to one notebook.
