@@ -45,7 +45,8 @@ def test_hub_with_a_path_keeps_it():
 
 
 @pytest.mark.parametrize("repo, name", [
-    ("file:///srv/git/spine-cancer-treatment-notebooks.git", "spine-cancer-treatment-notebooks"),
+    ("file:///srv/git/spine-cancer-treatment-notebooks", "spine-cancer-treatment-notebooks"),
+    ("https://git.example.edu/nursing/spine.git", "spine.git"),  # nbgitpuller keeps .git in the folder name
     ("https://gitlab.example.edu/nursing/spine-course/", "spine-course"),
 ])
 def test_repo_override_changes_the_address_and_the_folder(repo, name):

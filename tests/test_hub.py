@@ -55,7 +55,7 @@ STUDENT_NOTE = "My own note: ask about the drain on the ward round (STUDENT-EDIT
 UPSTREAM_NOTE = "Instructor correction published after the first pull (UPSTREAM-NOTE-23)."
 
 START_TIMEOUT_S = 90     # hub up
-LAND_TIMEOUT_S = 240     # log-in, spawn, clone and JupyterLab drawn
+LAND_TIMEOUT_S = int(os.environ.get('HUB_LAND_TIMEOUT_S', 240))     # log-in, spawn, clone and JupyterLab drawn
 CELL_TIMEOUT_S = 180
 
 pytestmark = pytest.mark.skipif(not HUB_ENV, reason="the hub test runs with 'make hub-test'")
@@ -137,7 +137,7 @@ def hub(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hub")
     # Upstream: a bare repository the links point at, and the instructor's working clone.
     work = copy_checkout(tmp / "instructor" / NAME)
-    bare = tmp / "git" / f"{NAME}.git"
+    bare = tmp / "git" / NAME  # no .git ending, like the GitHub address: nbgitpuller names the folder after it
     git(tmp, "clone", "-q", "--bare", str(work), str(bare))
     git(work, "remote", "add", "origin", str(bare))
 
@@ -191,8 +191,14 @@ def follow(page, link: str, hub_url: str) -> str:
         page.click("[type=submit]")
     notebook = parse_qs(urlsplit(link).query)["urlpath"][0].rsplit("/", 1)[-1]
     page.wait_for_url(re.compile(rf"/user/{STUDENT}/lab/tree/.*{re.escape(notebook)}$"), timeout=LAND_TIMEOUT_S * 1000)
-    page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=notebook).first.wait_for(
-        timeout=LAND_TIMEOUT_S * 1000)
+    try:
+        page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=notebook).first.wait_for(
+            timeout=LAND_TIMEOUT_S * 1000)
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "hub-failed.png"))
+        (SCREENSHOTS / "hub-failed.html").write_text(page.content())
+        raise
     return page.url
 
 

@@ -39,9 +39,9 @@ def repository_url(repo: str | None = None) -> str:
 
 
 def repository_name(repo: str | None = None) -> str:
-    """The folder nbgitpuller clones into: the last part of the address, without ``.git``."""
-    name = repository_url(repo).rsplit("/", 1)[-1]
-    return name[:-4] if name.endswith(".git") else name
+    """The folder nbgitpuller clones into: the last part of the address, as it is
+    (nbgitpuller keeps a ``.git`` ending)."""
+    return repository_url(repo).rsplit("/", 1)[-1]
 
 
 def normalise_hub(hub: str) -> str:
