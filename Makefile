@@ -25,20 +25,43 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+# Creates $(VENV) if needed and installs the pinned packages named by $(1).
+define install_into_venv
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing pinned dependencies into $(VENV) (first run only)..."
 	@$(PY) -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e "$(1)"
+endef
+
+# Everything: the collection plus the build and test tools.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(call install_into_venv,.[dev])
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# What a student needs for `make lab`: the collection only (no test tools, so
+# no nbclassic and its "migration plan to Notebook 7" banner), plus the
+# class JupyterLab settings (no pop-up asking to fetch Jupyter news).
+LAB_STAMP := $(VENV)/.lab-installed-$(SETUP_HASH)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_STAMP): pyproject.toml requirements/constraints.txt
+	$(call install_into_venv,.)
+	@rm -f $(VENV)/.lab-installed-*
+	@touch $@
+
+$(LAB_SETTINGS): tools/jupyterlab/overrides.json $(LAB_STAMP)
+	@mkdir -p $(@D)
+	@cp tools/jupyterlab/overrides.json $@
 
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --allow-root notebooks/00_start_here.ipynb
+# Opens at the repository root (so data/ and docs/ are in the file browser)
+# with the first notebook open.
+lab: $(LAB_STAMP) $(LAB_SETTINGS)
+	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each

@@ -194,6 +194,9 @@ def follow(page, link: str, hub_url: str) -> str:
     try:
         page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=notebook).first.wait_for(
             timeout=LAND_TIMEOUT_S * 1000)
+        # the notebook itself is drawn: its title (the only H1)
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1").first.wait_for(
+            timeout=LAND_TIMEOUT_S * 1000)
     except Exception:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "hub-failed.png"))
