@@ -2,6 +2,7 @@
 #
 #   make lab        set up .venv and open JupyterLab on notebooks/00_start_here.ipynb
 #   make test       set up .venv (and the test browser) and run the whole suite
+#   make hub-test   a real JupyterHub on 127.0.0.1: a student follows the class link
 #   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
 #   make lock       re-resolve requirements/constraints.txt after changing a pin
 #
@@ -21,7 +22,7 @@ JOBS ?= 2
 .PHONY: lab test notebooks lock venv browser clean help handouts slides instructor class-links bench hub-test
 
 help:
-	@sed -n '3,8p' Makefile
+	@sed -n '3,9p' Makefile
 
 venv: $(STAMP)
 

@@ -102,3 +102,9 @@ def test_make_lab_opens_the_repository_root_with_start_here_open(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_ci_and_readme_run_the_hub_test():
+    assert "make hub-test" in (ROOT / ".ci" / "run").read_text()
+    assert "make hub-test" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "\nhub-test:" in (ROOT / "Makefile").read_text()
