@@ -5,7 +5,8 @@
 Reads the ``bash`` block that follows the marker line in the document, replaces
 the settings at its top (ENV, REPO, BRANCH, BUILD) and runs it, so the hub test
 starts students in an environment made by the very commands the document
-gives. The repository defaults to this checkout (its current commit).  A stamp
+gives. The repository defaults to this checkout's current commit (so the image
+is "older" than any later edit, as on a real hub).  A stamp
 in the environment, keyed on the recipe and the pin files, makes a second run
 with nothing changed skip the build.
 """
@@ -73,19 +74,27 @@ def build(env: Path, repo: str, branch: str) -> Path:
     return env
 
 
-def current_branch() -> str:
-    return subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()
+def checkout_as_repository(tmp: Path) -> str:
+    """A bare repository in ``tmp`` whose ``main`` is this checkout's current commit (works on
+    any branch and on a detached HEAD, as in CI); the checkout itself is not changed."""
+    bare = tmp / "checkout.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    subprocess.run(["git", "push", "-q", str(bare), "HEAD:refs/heads/main"], cwd=ROOT, check=True)
+    return bare.as_uri()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", type=Path, required=True, help="where the environment goes")
-    parser.add_argument("--repo", default=ROOT.as_uri(), help="git address to build from (default: this checkout)")
-    parser.add_argument("--branch", default="", help="branch to build from (default: the checkout's current branch)")
+    parser.add_argument("--repo", default="", help="git address to build from (default: this checkout's current commit)")
+    parser.add_argument("--branch", default="main", help="branch to build from (default: main)")
     args = parser.parse_args(argv)
     try:
-        build(args.env, args.repo, args.branch or current_branch())
+        if args.repo:
+            build(args.env, args.repo, args.branch)
+        else:
+            with tempfile.TemporaryDirectory(prefix="spine-checkout-") as tmp:
+                build(args.env, checkout_as_repository(Path(tmp)), "main")
     except subprocess.CalledProcessError as error:
         print(f"the image recipe failed (exit status {error.returncode}); see the messages above", file=sys.stderr)
         return 1
