@@ -35,11 +35,11 @@ def recipe(doc: Path = DOC) -> str:
     text = doc.read_text(encoding="utf-8")
     match = re.search(re.escape(MARKER) + r"\s*\n```bash\n(.*?)\n```", text, re.S)
     if not match:
-        raise SystemExit(f"{doc.relative_to(ROOT)}: no ```bash block after {MARKER!r}")
+        raise SystemExit(f"{doc.name}: no ```bash block after {MARKER!r}")
     body = match.group(1)
     for name in SETTINGS:
         if not re.search(rf"^{name}=\S+$", body, re.M):
-            raise SystemExit(f"{doc.relative_to(ROOT)}: the image recipe no longer sets {name}=... on a line of its own")
+            raise SystemExit(f"{doc.name}: the image recipe no longer sets {name}=... on a line of its own")
     return body
 
 
