@@ -59,8 +59,8 @@ $(LAB_SETTINGS): tools/jupyterlab/overrides.json $(LAB_STAMP)
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
 
-# Opens at the repository root (so data/ and docs/ are in the file browser)
-# with the first notebook open.
+# The repository is the server root (so data/ and docs/ are reachable from the
+# file browser), with the first notebook open.
 lab: $(LAB_STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
