@@ -182,7 +182,7 @@ def class_link(hub_url: str, repo: str) -> str:
     return next(line.strip() for line in out.splitlines() if "/hub/user-redirect/git-pull?" in line)
 
 
-def follow(page, link: str, hub_url: str) -> str:
+def follow(page, link: str) -> str:
     """Follow a class link as the student (logging in if asked) until JupyterLab shows the notebook."""
     page.goto(link)
     if "/hub/login" in page.url:
@@ -303,8 +303,19 @@ def test_a_student_follows_the_class_link_runs_a_lesson_and_keeps_edits_through_
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
+            # Offline: the browser may reach the hub on 127.0.0.1 and nothing else.
+            refused: list[str] = []
+
+            def loopback_only(route):
+                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", loopback_only)
             # 1-2. The link clones the collection into the home folder and opens 00_start_here.
-            landed = follow(page, link, hub["url"])
+            landed = follow(page, link)
             assert landed.endswith(f"/user/{STUDENT}/lab/tree/{NAME}/notebooks/00_start_here.ipynb")
             assert (clone / "notebooks" / "00_start_here.ipynb").is_file()
             assert (clone / "data" / "datapackage.json").is_file()
@@ -337,8 +348,9 @@ def test_a_student_follows_the_class_link_runs_a_lesson_and_keeps_edits_through_
             git(work, "push", "-q", "origin", "main")
 
             # Following the link again pulls and merges.
-            follow(page, link, hub["url"])
+            follow(page, link)
             page.screenshot(path=str(SCREENSHOTS / "hub-after-update.png"))
+            assert not refused, f"the student's browser asked for other hosts: {refused}"
         finally:
             browser.close()
 
