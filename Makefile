@@ -2,6 +2,7 @@
 #
 #   make lab        set up .venv and open JupyterLab on notebooks/00_start_here.ipynb
 #   make test       set up .venv (and the test browser) and run the whole suite
+#   make hub-test   a real JupyterHub on 127.0.0.1: a student follows the class link
 #   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
 #   make lock       re-resolve requirements/constraints.txt after changing a pin
 #
@@ -18,21 +19,42 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards
+.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test
 
 help:
-	@sed -n '3,8p' Makefile
+	@sed -n '3,9p' Makefile
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+# Creates $(VENV) if needed and installs the pinned packages named by $(1).
+define install_into_venv
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing pinned dependencies into $(VENV) (first run only)..."
 	@$(PY) -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e "$(1)"
+endef
+
+# Everything: the collection plus the build and test tools.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(call install_into_venv,.[dev])
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# What a student needs for `make lab`: the collection only (no test tools, so
+# no nbclassic and its "migration plan to Notebook 7" banner), plus the
+# class JupyterLab settings (no pop-up asking to fetch Jupyter news).
+LAB_STAMP := $(VENV)/.lab-installed-$(SETUP_HASH)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_STAMP): pyproject.toml requirements/constraints.txt
+	$(call install_into_venv,.)
+	@rm -f $(VENV)/.lab-installed-*
+	@touch $@
+
+$(LAB_SETTINGS): tools/jupyterlab/overrides.json $(LAB_STAMP)
+	@mkdir -p $(@D)
+	@cp tools/jupyterlab/overrides.json $@
 
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
@@ -50,8 +72,10 @@ $(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
 	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --allow-root notebooks/00_start_here.ipynb
+# The repository is the server root (so data/ and docs/ are reachable from the
+# file browser), with the first notebook open.
+lab: $(LAB_STAMP) $(LAB_SETTINGS)
+	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
@@ -74,7 +98,23 @@ lock:
 	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
 
 clean:
-	rm -rf $(VENV) build .pytest_cache tools/plotlyjs/node_modules
+	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules tools/plotlyjs/node_modules build .pytest_cache
+
+# A whole class on a real JupyterHub (tests/test_hub.py, about 2 minutes once
+# set up): builds .venv-hub with the image recipe of docs/class-deployment.md
+# and installs configurable-http-proxy from tools/hub/package-lock.json
+# (both on first run or after a change), then runs the test on 127.0.0.1.
+HUB_ENV := .venv-hub
+HUB_PROXY := tools/hub/node_modules/.installed-$(shell sha1sum tools/hub/package-lock.json | cut -c1-12)
+
+$(HUB_PROXY): tools/hub/package-lock.json
+	@echo "Installing configurable-http-proxy for the hub test (first run only)..."
+	@cd tools/hub && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub-test: $(STAMP) browser $(HUB_PROXY)
+	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
+	SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider tests/test_hub.py
 
 # Teaching exports, from the stored outputs (nothing is executed, notebooks/
 # is never written).  NB=01 (or a slug or path) limits them to one notebook.
@@ -84,6 +124,7 @@ clean:
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
 #   make lms          build/lms/: QTI 1.2 .zip (Canvas, Blackboard, D2L) and Moodle XML of the knowledge checks
 #   make flashcards   build/flashcards/: an Anki deck (.apkg) of the glossary, side effects and red flags
+#                    (REPO=<git URL> points the hub links at a fork or a local clone)
 handouts: $(STAMP) browser plotlyjs
 	$(PY) tools/handouts.py $(NB)
 
@@ -100,7 +141,7 @@ flashcards: $(STAMP)
 	$(PY) tools/flashcards.py
 
 class-links: $(STAMP)
-	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)")
+	@$(PY) tools/class_links.py $(if $(HUB),--hub "$(HUB)") $(if $(REPO),--repo "$(REPO)")
 
 # Benchmarks: prints one table of timings, the floors measured in the same run,
 # and the targets.  Starts its own JupyterLab for the explorer latency.

@@ -44,6 +44,25 @@ def test_hub_with_a_path_keeps_it():
     assert link.endswith("/notebooks/01_treatment_overview.ipynb")
 
 
+@pytest.mark.parametrize("repo, name", [
+    ("file:///srv/git/spine-cancer-treatment-notebooks", "spine-cancer-treatment-notebooks"),
+    ("https://git.example.edu/nursing/spine.git", "spine.git"),  # nbgitpuller keeps .git in the folder name
+    ("https://gitlab.example.edu/nursing/spine-course/", "spine-course"),
+])
+def test_repo_override_changes_the_address_and_the_folder(repo, name):
+    link = class_links.nbgitpuller_link("http://127.0.0.1:8000", repo=repo)
+    query = parse_qs(urlsplit(link).query)
+    assert query["repo"] == [repo.rstrip("/")]
+    assert query["urlpath"] == [f"lab/tree/{name}/notebooks/00_start_here.ipynb"]
+
+
+@pytest.mark.parametrize("repo", ["spine.git", "ssh://git@example.edu/x", "https://example.edu/x?y=1"])
+def test_bad_repo_is_one_line(repo, capsys):
+    assert export_common.run(class_links.main, ["--hub", "https://hub.example.edu", "--repo", repo]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a git address" in err
+
+
 def test_report_lists_every_notebook(capsys):
     assert export_common.run(class_links.main, ["--hub", "https://hub.example.edu"]) == 0
     out = capsys.readouterr().out
@@ -76,6 +95,9 @@ def test_make_target_without_hub():
     with_hub = subprocess.run(["make", "-s", "-n", "class-links", "HUB=https://hub.example.edu"],
                               cwd=ROOT, capture_output=True, text=True)
     assert '--hub "https://hub.example.edu"' in with_hub.stdout
+    with_repo = subprocess.run(["make", "-s", "-n", "class-links", "HUB=https://hub.example.edu", "REPO=file:///r"],
+                               cwd=ROOT, capture_output=True, text=True)
+    assert '--repo "file:///r"' in with_repo.stdout
 
 
 # -- CITATION.cff and CHANGELOG.md -------------------------------------------

@@ -32,7 +32,7 @@ def skeleton(slug: str, title: str) -> list:
         md("> **Educational use only.** This is teaching material, not medical advice. Cases are synthetic. "
            "Side-effect grades follow CTCAE v5.0."),
         md("## Set-up\n\nRun this cell first (Shift + Enter)."),
-        code("from helpers import setup, lesson, quiz\nsetup()"),
+        code("import this_copy  # use the helpers and data/ of this copy of the collection\nfrom helpers import setup, lesson, quiz\nsetup()"),
         md("## …\n\nEach section: a clinical idea, a table, chart or explorer from a helper, then **What to notice:** …"),
         md("## Nursing considerations"),
         code(f'lesson.points("{slug}", "nursing_considerations")'),
