@@ -83,11 +83,7 @@ def _day(day: object) -> int:
 
 def _table(frame: pd.DataFrame, caption: str, one_item_per_line: bool = False) -> Table:
     """A captioned table (:func:`helpers.tables.styled`); optionally each line of a cell on its own line."""
-    shown = styled(frame, caption)
-    if one_item_per_line:
-        # !important: the td rule of helpers.tables.styled is more specific than a cell style
-        shown.styler.set_properties(**{"white-space": "pre-line !important"})
-    return shown
+    return styled(frame, caption, one_item_per_line=one_item_per_line)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -25,10 +25,19 @@ from markupsafe import Markup
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
+def split_ids(source_ids: object) -> list[str]:
+    """``"a;b"`` (or a list of such strings) as a list of ids."""
+    if isinstance(source_ids, str):
+        return [s.strip() for s in source_ids.split(";") if s.strip()]
+    if isinstance(source_ids, (list, tuple)):
+        return [s for item in source_ids for s in split_ids(item)]
+    return []
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescape on for every template)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
@@ -36,11 +45,22 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals["split_ids"] = split_ids
+    return env
 
 
 def render(template: str, **context: object) -> Markup:
     """Render ``templates/<template>`` with ``context``; the result is safe markup."""
     return Markup(environment().get_template(template).render(**context).strip())
+
+
+def macro(template: str, name: str, /, *args: object, **kwargs: object) -> Markup:
+    """Call macro ``name`` of ``templates/<template>``; the result is safe markup.
+
+    A module with several views keeps them as macros of one template file.
+    """
+    module = environment().get_template(template).module
+    return Markup(str(getattr(module, name)(*args, **kwargs)).strip())
 
 
 class Html:

@@ -19,7 +19,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
-from helpers.tables import styled
+from helpers.tables import Strong, styled
 
 FREQUENCY_LABELS = {
     "varies": "Varies (with drug, dose or field)",
@@ -263,8 +263,8 @@ def body_system_table():
             "Body system": [_body_system_label(str(s)) for s in systems],
             **{
                 names[m]: [
-                    "<br>".join(f"• {_html.escape(e)}" for e in
-                                rows[(rows["modality_id"] == m) & (rows["body_system"] == s)]["effect"]) or "—"
+                    [f"• {e}" for e in rows[(rows["modality_id"] == m) & (rows["body_system"] == s)]["effect"]]
+                    or "None listed in this collection"
                     for s in systems
                 ]
                 for m in MODALITY_ORDER
@@ -315,8 +315,8 @@ def onset_table():
             "When it starts": [ONSET_LABELS[str(p)] for p in rows["onset_phase"]],
             "Side effect (treatment)": [f"{e} ({t.lower()})" for e, t in zip(rows["effect"], rows["treatment"])],
             "Onset (in words; days only where a source gives them)": [
-                f"{text} <strong>Days {days}.</strong>" if days else text
-                for text, days in zip(rows["onset_text"].map(_html.escape), rows["days"])
+                (text, Strong(f"Days {days}.")) if days else text
+                for text, days in zip(rows["onset_text"], rows["days"])
             ],
             "How long it lasts": rows["duration_text"].replace("", "—"),
         }

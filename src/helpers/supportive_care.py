@@ -292,7 +292,7 @@ def medicines_table():
         column = []
         for aspect in ASPECT_LABELS:
             items = points[(points["medicine"] == medicine) & (points["aspect"] == aspect)]["point"]
-            column.append("<br>".join(f"• {html.escape(p)}" for p in items) or "—")
+            column.append([f"• {p}" for p in items])  # one item per line; none: the table says so
         cells[medicine] = column
     table = pd.DataFrame({"": list(ASPECT_LABELS.values()), **cells})
     return styled(table, "Steroids and blood thinners: what the nurse needs to know")
