@@ -45,8 +45,7 @@ from export_common import (
 )
 
 OUT_DIR = BUILD_DIR / "instructor"
-INSTRUCTOR_DIR = ROOT / "data" / "instructor"
-QUIZ_DIR = ROOT / "data" / "quizzes"
+INSTRUCTOR_DIR = None  # None: instructor/ in the data folder (helpers.data.data_dir honours SPINE_DATA_DIR)
 LETTERS = "ABCDEFGHIJ"
 
 INSTRUCTOR_CSS = """
@@ -61,11 +60,19 @@ INSTRUCTOR_CSS = """
 
 # -- sources ----------------------------------------------------------------
 
-def load_notes(slug: str, instructor_dir: Path = INSTRUCTOR_DIR) -> dict:
+def instructor_dir_default() -> Path:
+    """``INSTRUCTOR_DIR`` if set, else ``instructor/`` in the data folder (``SPINE_DATA_DIR`` or data/)."""
+    from helpers.data import data_dir
+
+    return Path(INSTRUCTOR_DIR) if INSTRUCTOR_DIR is not None else data_dir() / "instructor"
+
+
+def load_notes(slug: str, instructor_dir: Path | None = None) -> dict:
     """The instructor notes for ``slug``, checked against the schema."""
     from helpers.data import read_checked_json
     from helpers.errors import DataError
 
+    instructor_dir = instructor_dir or instructor_dir_default()
     path = instructor_dir / f"{slug}.json"
     shown = f"data/instructor/{path.name}"
     if not path.exists():
@@ -97,7 +104,9 @@ def check_sections(notes: dict, nb, slug: str) -> None:
 
 def quiz_questions(slug: str) -> tuple | None:
     """The knowledge-check questions from data/quizzes/, or None if it has none."""
-    if not (QUIZ_DIR / f"{slug}.json").exists():
+    from helpers.quiz import quiz_dir
+
+    if not (quiz_dir() / f"{slug}.json").exists():
         return None
     from helpers.errors import DataError
     from helpers.quiz import load_quiz
@@ -255,7 +264,7 @@ def instructor_banner(title: str) -> str:
     )
 
 
-def instructor_html(path: Path, instructor_dir: Path = INSTRUCTOR_DIR) -> str:
+def instructor_html(path: Path, instructor_dir: Path | None = None) -> str:
     """The instructor page for one notebook."""
     slug = path.stem
     notes = load_notes(slug, instructor_dir)
