@@ -16,6 +16,7 @@ JupyterLab's sanitizer and nbviewer strip ``<style>`` blocks.
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def macro(template: str, name: str, /, *args: object, **kwargs: object) -> Marku
     """
     module = environment().get_template(template).module
     return Markup(str(getattr(module, name)(*args, **kwargs)).strip())
+
+
+def plotly_lines(*lines: object) -> str:
+    """Text for a plotly label, title or hover: each line escaped, joined by line breaks.
+
+    Plotly reads its text as a subset of HTML (``<b>``, ``<br>``, ``<a href>``),
+    so text from data is escaped here like in the templates.
+    """
+    return "<br>".join(html.escape(str(line), quote=False) for line in lines)
 
 
 class Html:

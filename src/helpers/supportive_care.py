@@ -26,7 +26,8 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.tables import styled
 from helpers.explorer import Explorer, message_html
-from helpers.lesson import cite_rows, source_links
+from helpers.lesson import cite_rows
+from helpers.render import macro, plotly_lines
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
 # Readable labels for the project's evidence categories (data/README.md explains them).
@@ -85,7 +86,7 @@ def _varies_text(varies: bool, note: str) -> str:
 
 
 def _wrap(text: str, width: int = 46) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 # -- from a side effect to supportive care ------------------------------------
@@ -158,12 +159,7 @@ def care_summary(side_effect_id: str) -> str:
     row = _check_effect(side_effect_id)
     cite_rows(pd.DataFrame([row]))
     treatment = _modality_names()[row["modality_id"]]
-    flags = f"<br><strong>Red flags:</strong> {html.escape(row['red_flags'])}" if row["red_flags"] else ""
-    return (
-        f"<p><strong>{html.escape(row['effect'])}</strong> (after {html.escape(treatment.lower())}). "
-        f"{html.escape(row['mechanism'])}{flags} "
-        f"<span style='font-size:85%'>[{source_links(row['source_ids'])}]</span></p>"
-    )
+    return str(macro("supportive_care.html.j2", "care_summary", row.to_dict(), treatment.lower()))
 
 
 def care_view(side_effect: str) -> list:

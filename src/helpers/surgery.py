@@ -30,7 +30,8 @@ from helpers import calculators as calc
 from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
-from helpers.lesson import cite_rows, source_links
+from helpers.lesson import cite_rows
+from helpers.render import macro, plotly_lines
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -129,30 +130,13 @@ def nursing_priorities(situation_id: str) -> list[str]:
 def situation_card(situation_id: str) -> str:
     """HTML: one situation's case, goal, approach, removal, next step, recovery and nursing priorities."""
     row = _situation(situation_id)
-    e = lambda value: html.escape(str(value))  # noqa: E731
-    parts = [
-        f'<div role="region" aria-label="{e(row["situation"])}" style="border-left:4px solid #0072B2;padding:4px 10px">',
-        f"<p><strong>{e(row['situation'])}</strong> ({e(TUMOUR_GROUP_LABELS[str(row['tumour_group'])])}). "
-        f"{e(row['synthetic_case'])}</p>",
-        f"<p><strong>Goal:</strong> {e(row['goal'])}</p>",
-        f"<p><strong>Form of surgery:</strong> {e(row['subtype_name'])}</p>",
-        f"<p><strong>Approach:</strong> {e(row['approach'])}</p>",
-        f"<p><strong>How much tumour is removed:</strong> {e(TUMOUR_REMOVAL_LABELS[str(row['tumour_removal'])])}.</p>",
-    ]
-    if str(row["evidence_note"]):
-        parts.append(f"<p><strong>Evidence:</strong> {e(row['evidence_note'])}</p>")
-    parts += [
-        f"<p><strong>What usually comes next:</strong> {e(row['next_treatment'])}</p>",
-        f"<p><strong>Expected recovery:</strong> {e(row['expected_recovery'])}</p>",
-        "<p><strong>Nursing priorities after surgery:</strong></p><ul>"
-        + "".join(f"<li>{e(p)}</li>" for p in nursing_priorities(situation_id)) + "</ul>",
-        f'<p style="font-size:90%">Sources: {source_links(str(row["source_ids"]))}</p></div>',
-    ]
-    return "\n".join(parts)
+    return str(macro("surgery.html.j2", "situation_card", row.to_dict(),
+                     TUMOUR_GROUP_LABELS[str(row["tumour_group"])],
+                     TUMOUR_REMOVAL_LABELS[str(row["tumour_removal"])], nursing_priorities(situation_id)))
 
 
 def _wrap(text: str, width: int = 30) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 def goal_axis_order(links: pd.DataFrame) -> list[str]:
@@ -198,7 +182,7 @@ def aims_chart(highlight: str | None = None) -> go.Figure:
             ))
     title = "What surgery aims to do in each situation"
     if highlight is not None:
-        title += f"<br><sup>Highlighted: {html.escape(titles[highlight])}</sup>"
+        title += "<br><sup>" + plotly_lines(f"Highlighted: {titles[highlight]}") + "</sup>"
     fig.update_layout(
         title=title,
         xaxis=dict(title="Goal of surgery", type="category", categoryorder="array", categoryarray=used_goals,
