@@ -18,7 +18,6 @@ Days are counted after the dose: day 0 is the treatment day.
 
 from __future__ import annotations
 
-import html
 import numbers
 import textwrap
 
@@ -30,6 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
+from helpers.render import macro, plotly_lines
 from helpers.tables import Table, styled
 
 #: Routes in teaching order (the ids of ``chemotherapy_routes``).
@@ -87,7 +87,7 @@ def _table(frame: pd.DataFrame, caption: str, one_item_per_line: bool = False) -
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(html.escape(str(text)), width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 # --------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def mechanism_chart() -> go.Figure:
         box(0, y_group, _wrap(label, 16), colour, bold=True)
         for i in members:
             row = rows.iloc[i]
-            box(1, y_of[i], f"<b>{_wrap(row['effect'], 26)}</b><br><i>{_wrap(row['what_goes_wrong'], 30)}</i>", colour)
+            box(1, y_of[i], "<b>" + _wrap(row["effect"], 26) + "</b><br><i>" + _wrap(row["what_goes_wrong"], 30) + "</i>", colour)
             box(2, y_of[i], _wrap(row["first_nursing_action"], 32), colour)
     fig.update_layout(
         title="Why chemotherapy causes its common side effects, and what the nurse does first",
@@ -271,7 +271,7 @@ def nadir_chart() -> go.Figure:
     notes = [
         dict(x=lowest["day"], y=lowest["neutrophils_percent_of_baseline"], text="Lowest point (nadir)",
              showarrow=True, arrowhead=2, ax=45, ay=35),
-        dict(x=recovered["day_min"], y=92, text=f"Usually recovered by<br>days {recovered['day_min']}–{recovered['day_max']}",
+        dict(x=recovered["day_min"], y=92, text=plotly_lines("Usually recovered by", f"days {recovered['day_min']}–{recovered['day_max']}"),
              showarrow=True, arrowhead=2, ax=-10, ay=-45),
     ]
     if not later.empty:
@@ -348,12 +348,7 @@ def cycle_summary(route: str, day: int) -> str:
     """One paragraph: the phase the day falls in, what the counts are doing, and the nursing focus."""
     phase = _phase(phase_for_day(day))
     name = _route_names()[_route(route)]
-    return (
-        f"<p><strong>Day {_day(day)} after the dose</strong> falls in the phase "
-        f"<em>{html.escape(str(phase['label']))}</em>. {html.escape(str(phase['blood_counts']))}</p>"
-        f"<p><strong>Route:</strong> {html.escape(name)}. <strong>Nursing focus:</strong> "
-        f"{html.escape(str(phase['nursing_focus']))}</p>"
-    )
+    return str(macro("lessons.html.j2", "cycle_summary", _day(day), phase.to_dict(), name))
 
 
 def cycle_view(route: str, day: int) -> list:

@@ -45,11 +45,6 @@ def cite_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def source_links(source_ids: str) -> str:
-    """Inline citation links to the reference list, e.g. ``[fisher2010_sins]``."""
-    return str(macro("_macros.html.j2", "citation_links", source_ids))
-
-
 class Points:
     """A bulleted list of cited teaching points."""
 

@@ -16,6 +16,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
+from helpers.render import macro, plotly_lines
 from helpers.tables import styled
 
 
@@ -226,11 +227,7 @@ def scenario_table(scenario_id: str):
 def scenario_summary(scenario_id: str) -> str:
     scenarios = data.load("scenarios").set_index("id")
     row = scenarios.loc[scenario_id]
-    return (
-        f"<p><strong>{html.escape(str(row['title']))}</strong> (synthetic teaching scenario). "
-        f"{html.escape(str(row['summary']))}</p>"
-        f"<p><strong>Overall goal:</strong> {html.escape(str(row['overall_goal']))}</p>"
-    )
+    return str(macro("lessons.html.j2", "scenario_summary", row.to_dict()))
 
 
 def scenario_view(scenario: str) -> list:

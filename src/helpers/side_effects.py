@@ -9,7 +9,6 @@ whole modality (blank ``subtype_id``) are always included.
 
 from __future__ import annotations
 
-import html as _html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -19,6 +18,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
+from helpers.render import macro, plotly_lines
 from helpers.tables import Strong, styled
 
 FREQUENCY_LABELS = {
@@ -413,14 +413,9 @@ def mechanism_summary(modality_id: str) -> str:
     """HTML: each mechanism group of a modality with its explanation."""
     rows = mechanism_rows(modality_id)
     name = _modality_names()[modality_id]
-    parts = [f"<p><strong>Why {_html.escape(name.lower())} causes its side effects</strong></p><ul>"]
-    for group, part in rows.groupby("group", sort=False):
-        explanation = part["explanation"].iloc[0] or "Each side effect below has its own explanation."
-        effects_list = ", ".join(part["effect"])
-        parts.append(f"<li><strong>{_html.escape(group)}.</strong> {_html.escape(explanation)} "
-                     f"<em>Side effects: {_html.escape(effects_list)}.</em></li>")
-    parts.append("</ul>")
-    return "".join(parts)
+    groups = [(group, part["explanation"].iloc[0] or "Each side effect below has its own explanation.",
+               ", ".join(part["effect"])) for group, part in rows.groupby("group", sort=False)]
+    return str(macro("lessons.html.j2", "mechanism_summary", name.lower(), groups))
 
 
 def mechanism_table(modality_id: str):

@@ -16,7 +16,6 @@ Every builder records the sources of the rows it shows (:func:`helpers.lesson.ci
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd

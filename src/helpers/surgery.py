@@ -18,7 +18,6 @@ wrapper that shows a shared calculator and records its sources
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 

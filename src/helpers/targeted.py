@@ -18,7 +18,6 @@ Data used:
 
 from __future__ import annotations
 
-import html
 import numbers
 from dataclasses import dataclass
 
