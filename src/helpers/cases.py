@@ -30,7 +30,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
-from helpers.render import Html, macro
+from helpers.render import Html, escaped_figure, macro
 from helpers.tables import styled
 
 #: The stages every case walks through, in order (the enum of case_stages.stage).
@@ -412,6 +412,7 @@ def _wrap(text: str, width: int = 16) -> str:
     return "<br>".join(html.escape(part) for part in lines)
 
 
+@escaped_figure
 def timeline_chart() -> go.Figure:
     """Every case's treatments in order: symbol and colour by modality, open symbol when only if needed."""
     plan = cite_rows(treatments())

@@ -29,7 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.tables import Table, styled
 
 #: Routes in teaching order (the ids of ``chemotherapy_routes``).
@@ -146,6 +146,7 @@ def tissues() -> pd.DataFrame:
     return cite_rows(table)
 
 
+@escaped_figure
 def mechanism_chart() -> go.Figure:
     """From fast-dividing tissue to side effect to the nurse's first action, one row per side effect."""
     rows = tissues()
@@ -253,6 +254,7 @@ def _curve(points: pd.DataFrame) -> go.Scatter:
     )
 
 
+@escaped_figure
 def nadir_chart() -> go.Figure:
     """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and a later-nadir pattern."""
     course = blood_count_course()
@@ -289,6 +291,7 @@ def nadir_chart() -> go.Figure:
     return fig
 
 
+@escaped_figure
 def cycle_chart(phase_id: str, day: int | None = None) -> go.Figure:
     """The usual (illustrative) course through one 28-day cycle with one phase highlighted, and the day if given."""
     phase = _phase(phase_id)

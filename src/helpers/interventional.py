@@ -19,7 +19,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite_rows
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from markupsafe import Markup
 from helpers.plotting import PALETTE
 from helpers.tables import styled
@@ -86,6 +86,7 @@ def noms_fit_table():
     return styled(table, "Where each procedure fits in the treatment plan")
 
 
+@escaped_figure
 def aims_chart() -> go.Figure:
     """Which aims each procedure serves: one marker per procedure-aim pair."""
     rows = procedures()
@@ -150,6 +151,7 @@ def _population_note(rows: pd.DataFrame) -> dict:
                 yshift=-72, showarrow=False, align="left", font=dict(size=12))
 
 
+@escaped_figure
 def outcome_chart(study: str) -> go.Figure:
     """Mean scores over time for each arm of one trial, every value labelled.
 
@@ -190,6 +192,7 @@ def outcome_chart(study: str) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def leakage_chart() -> go.Figure:
     """How often cement leaks with each procedure, in the meta-analysis that compared them."""
     rows = data.load("augmentation_outcomes")

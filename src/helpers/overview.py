@@ -16,7 +16,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.tables import styled
 
 
@@ -67,6 +67,7 @@ def _names() -> dict[str, str]:
     return dict(zip(overview["modality_id"], overview["name"]))
 
 
+@escaped_figure
 def invasiveness_chart() -> go.Figure:
     """Each treatment's range of invasiveness across its forms, with each form marked."""
     subtypes = cite_rows(data.load("modality_subtypes"))
@@ -116,6 +117,7 @@ def invasiveness_chart() -> go.Figure:
     return fig
 
 
+@escaped_figure
 def goals_chart() -> go.Figure:
     """Which goals each treatment typically serves (a dot for each pairing)."""
     links = cite_rows(data.load("modality_goals"))
@@ -165,6 +167,7 @@ def scenario_choices() -> list[tuple[str, str]]:
     return list(zip(scenarios["title"].astype(str), scenarios["id"].astype(str)))
 
 
+@escaped_figure
 def scenario_chart(scenario_id: str) -> go.Figure:
     """The treatments considered for a scenario, in order, labelled with their role."""
     plan = cite_rows(data.scenario_plan(scenario_id))
@@ -284,6 +287,7 @@ def side_effect_burden(modality_id: str, subtype_id: str = "") -> int:
 _OFFSETS = dict(zip(MODALITY_ORDER, (-0.2, -0.1, 0.0, 0.1, 0.2)))
 
 
+@escaped_figure
 def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     subtypes = cite_rows(data.load("modality_subtypes")).set_index("id")
     links = cite_rows(data.load("subtype_goals"))
@@ -321,6 +325,7 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def invasiveness_goals_chart() -> go.Figure:
     """Each form of each treatment placed by invasiveness and by the goals it serves.
 
@@ -359,6 +364,7 @@ def comparison_explorer() -> Explorer:
                     title="Treatment comparison")
 
 
+@escaped_figure
 def onset_timeline() -> go.Figure:
     """When each treatment's side effects start: how many fall in each onset phase.
 

@@ -29,7 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
-from helpers.render import macro
+from helpers.render import escaped_figure, macro
 from helpers.tables import styled
 
 MODALITY = "radiation_therapy"
@@ -135,6 +135,7 @@ def _short(total: float, fractions: int) -> str:
     return f"{total:g} Gy × 1" if fractions == 1 else f"{total:g} Gy in {fractions}"
 
 
+@escaped_figure
 def fraction_map() -> go.Figure:
     """Dose per fraction against number of fractions, one marker per schedule."""
     frame = schedules(10.0)
@@ -179,6 +180,7 @@ def _text_position(frame: pd.DataFrame, row) -> str:
     return "middle right"
 
 
+@escaped_figure
 def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
     """EQD2 of every schedule (bars, largest at the top) with its physical total dose.
 
@@ -262,6 +264,7 @@ def fractionation_view(schedule: str, alpha_beta: float) -> list:
     return [schedule_summary(schedule, alpha_beta), eqd2_chart(alpha_beta, highlight=schedule)]
 
 
+@escaped_figure
 def eqd2_menu_chart() -> go.Figure:
     """Static face: the EQD2 chart with a menu over the α/β ratios."""
     return with_menu([(label, eqd2_chart(ab)) for label, ab in alpha_beta_options()],

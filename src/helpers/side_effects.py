@@ -18,7 +18,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.tables import Strong, styled
 
 FREQUENCY_LABELS = {
@@ -121,6 +121,7 @@ def _add_phase_traces(fig: go.Figure, rows: pd.DataFrame, x_of, customdata: list
         )
 
 
+@escaped_figure
 def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
     """How often each side effect occurs, with its onset phase as the marker shape."""
     rows = effects(modality_id, subtype_ids)
@@ -145,6 +146,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
     return fig
 
 
+@escaped_figure
 def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
     """When each side effect starts: a bar for a sourced day range, else the phase.
 
@@ -209,6 +211,7 @@ def _day_range(low, high) -> str:
     return f"{int(low)}–{int(high)}" if int(low) != int(high) else f"{int(low)}"
 
 
+@escaped_figure
 def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure:
     """How many side effects each treatment has in each body system.
 
@@ -324,6 +327,7 @@ def onset_table():
     return styled(table, "When side effects start and how long they last, across all treatments")
 
 
+@escaped_figure
 def onset_days_chart() -> go.Figure:
     """Onset as a bar of days, for the side effects whose source gives days.
 

@@ -26,7 +26,7 @@ from helpers.errors import InputError
 from helpers.tables import styled
 from helpers.explorer import Explorer, message_html
 from helpers.lesson import cite_rows
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
 # Readable labels for the project's evidence categories (data/README.md explains them).
@@ -220,6 +220,7 @@ def services_table(categories: tuple[str, ...] = SERVICE_CATEGORIES):
     return styled(table, "Supportive care services offered alongside treatment")
 
 
+@escaped_figure
 def evidence_chart() -> go.Figure:
     """How firmly the cited sources back each kind of supportive care.
 
@@ -301,6 +302,7 @@ def mscc_signs() -> pd.DataFrame:
     return cite_rows(signs.sort_values("stage", kind="stable").reset_index(drop=True))
 
 
+@escaped_figure
 def mscc_signs_chart() -> go.Figure:
     """Each warning sign placed by how early it appears, marked by how fast to act."""
     signs = mscc_signs()

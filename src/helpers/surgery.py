@@ -30,7 +30,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite_rows
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -147,6 +147,7 @@ def goal_axis_order(links: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(main + links["goal"].tolist()))
 
 
+@escaped_figure
 def aims_chart(highlight: str | None = None) -> go.Figure:
     """What surgery aims at in each situation: a star for the main aim, an open circle for other aims.
 
@@ -318,6 +319,7 @@ def pooled_outcomes() -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+@escaped_figure
 def mis_evidence_chart() -> go.Figure:
     """Forest plot: each pooled outcome of MIS versus open surgery with its 95% confidence interval.
 

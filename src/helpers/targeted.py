@@ -29,7 +29,7 @@ from helpers.calculators import HYPERTENSION_LIMITS_NOTE, ctcae_hypertension_gra
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
-from helpers.render import macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines
 from markupsafe import Markup
 from helpers.plotting import PALETTE, with_menu
 from helpers.side_effects import FREQUENCY_LABELS
@@ -157,6 +157,7 @@ def side_effect_comparison_table():
     return styled(table, "Side effects of targeted therapy and chemotherapy compared (how often, in categories)")
 
 
+@escaped_figure
 def side_effect_comparison_chart() -> go.Figure:
     """A heat map of how often each shared side effect occurs, with the category written in every cell."""
     rows = side_effect_comparison()
@@ -366,6 +367,7 @@ PLAN_ROW = "This plan: last dose"
 _BASIS_COLOURS = {"drug_label": PALETTE[0], "other_guidance": PALETTE[1]}
 
 
+@escaped_figure
 def surgery_timeline(days: int) -> go.Figure:
     """The bevacizumab-free periods around surgery (day 0) and where this plan's last dose falls."""
     check = surgery_gap_check(days)
