@@ -78,7 +78,8 @@ def inject(folder: Path) -> int:
                 if question.get(key):
                     question[key] += MARKUP
                     changed += 1
-            question["options"] = [o + MARKUP for o in question.get("options", [])]
+            if "options" in question:
+                question["options"] = [o + MARKUP for o in question["options"]]
         path.write_text(json.dumps(quiz, ensure_ascii=False), encoding="utf-8")
     return changed
 

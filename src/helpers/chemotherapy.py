@@ -29,7 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.tables import Table, styled
 
 #: Routes in teaching order (the ids of ``chemotherapy_routes``).
@@ -400,7 +400,7 @@ def cycle_explorer(route: str = "intravenous", day: int = 9) -> Explorer:
                                     continuous_update=False, description="Day after the dose",
                                     style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
     phase_table = phases()
-    options = [(str(p.label), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
+    options = [(plotly_safe(str(p.label)), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
     active = list(phase_table["id"]).index(phase_for_day(day))
     static = with_menu(options, title="Illustrative neutrophil course through one cycle (not a specific drug)",
                        menu_label="Phase", active=active)

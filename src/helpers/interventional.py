@@ -179,7 +179,7 @@ def outcome_chart(study: str) -> go.Figure:
         ))
     unit = str(rows["unit"].iloc[0])
     fig.update_layout(
-        title=f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment",
+        title=plotly_lines(f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment"),
         xaxis=dict(title="Time after the procedure or the start of care", type="category",
                    categoryorder="array", categoryarray=times),
         yaxis=dict(title=plotly_lines(MEASURE_LABELS[measure], f"({unit})"),

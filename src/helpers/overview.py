@@ -16,7 +16,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.tables import styled
 
 
@@ -263,7 +263,7 @@ def scenario_explorer() -> Explorer:
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
                                 layout=widgets.Layout(width="32em"))
-    static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
+    static = with_menu([(plotly_safe(title), scenario_chart(sid)) for title, sid in choices],
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))
     return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
@@ -333,7 +333,7 @@ def invasiveness_goals_chart() -> go.Figure:
     """
     names = _names()
     options = [("All treatments", _invasiveness_goal_figure(list(MODALITY_ORDER)))]
-    options += [(names[m], _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
+    options += [(plotly_safe(names[m]), _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
     return with_menu(options, title="Invasiveness against goals, for each form of treatment", menu_label="Showing")
 
 

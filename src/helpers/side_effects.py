@@ -18,7 +18,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.tables import Strong, styled
 
 FREQUENCY_LABELS = {
@@ -135,7 +135,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
         hovertemplate="%{y}<br>%{x} %{customdata[1]}<br>Starts: %{customdata[0]}<extra></extra>",
     )
     fig.update_layout(
-        title=f"How often each side effect of {name.lower()} occurs",
+        title=f"How often each side effect of {plotly_safe(name.lower())} occurs",
         xaxis=dict(title="How often (qualitative category)", categoryorder="array",
                    categoryarray=[FREQUENCY_LABELS[k] for k in order], type="category"),
         yaxis=dict(title="Side effect", categoryorder="array", categoryarray=list(reversed(rows["effect"].tolist())),
@@ -163,7 +163,7 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
         hovertemplate="%{y}<br>Starts: %{customdata[0]}<br>Lasts: %{customdata[1]}<extra></extra>",
     )
     fig.update_layout(
-        title=f"When the side effects of {name.lower()} start",
+        title=f"When the side effects of {plotly_safe(name.lower())} start",
         xaxis=dict(title="Onset phase after treatment starts", type="category", categoryorder="array",
                    categoryarray=list(ONSET_LABELS.values())),
         yaxis=dict(title="Side effect", type="category", categoryorder="array",

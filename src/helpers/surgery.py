@@ -30,7 +30,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite_rows
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -349,14 +349,14 @@ def mis_evidence_chart() -> go.Figure:
                 marker=dict(symbol=style["symbol"], color=style["colour"], size=13, line=dict(width=2, color=style["colour"])),
                 name=style["label"], legendgroup=direction, showlegend=direction not in shown,
                 customdata=sub[["ci_low", "ci_high"]].to_numpy(),
-                hovertemplate="%{y}: %{x}" + unit + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
+                hovertemplate="%{y}: %{x}" + plotly_safe(unit) + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
             ), row=panel, col=1)
             shown.add(direction)
         low = min(part["ci_low"].min(), null)
         high = max(part["ci_high"].max(), null)
         pad = (high - low) * 0.12
         fig.add_vline(x=null, line=dict(color="#444444", dash="dash", width=1), row=panel, col=1)
-        fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({key[1]}), MIS minus open"),
+        fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({plotly_safe(key[1])}), MIS minus open"),
                          range=[low - pad, high + pad], row=panel, col=1)
         # Headroom above the top row so its value label is not clipped.
         fig.update_yaxes(title_text="Outcome", type="category", range=[-0.5, len(part) - 0.2], row=panel, col=1)
