@@ -373,7 +373,8 @@ def cycle_checks_table() -> Table:
         row = {"Phase of the cycle": str(phase.label)}
         for route, title in columns.items():
             items = part[part["route_id"] == route]
-            row[title] = "\n".join(f"• {c} ({w})" for c, w in zip(items["check"], items["why"])) or "—"
+            row[title] = ("\n".join(f"• {c} ({w})" for c, w in zip(items["check"], items["why"]))
+                          or "None listed for this phase")
         rows.append(row)
     return _table(pd.DataFrame(rows), "What the nurse checks in each phase of a cycle, for every route and for each route",
                   one_item_per_line=True)
