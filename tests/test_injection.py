@@ -177,3 +177,31 @@ def test_markup_in_the_data_is_shown_as_text(path, injected, monkeypatch):
     problems = list(dict.fromkeys(problems))
     assert problems == [], f"{path.name}: markup from the data reached the page as markup:\n" + "\n".join(problems[:12])
     assert escaped > 0, f"{path.name}: the injected text never reached an HTML output (is SPINE_DATA_DIR honoured?)"
+
+
+def test_instructor_notes_show_markup_as_text(injected):
+    """The instructor page's appendix: every free-text field of the notes, with markup appended."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import instructor
+
+    notes = json.loads((DATA / "instructor" / "03_chemotherapy.json").read_text(encoding="utf-8"))
+    skip = {"$schema", "notebook", "section", "id", "source_ids", "minutes"}
+
+    def add(value, key=""):
+        if isinstance(value, str):
+            return value if key in skip else value + MARKUP
+        if isinstance(value, list):
+            return [add(v, key) for v in value]
+        if isinstance(value, dict):
+            return {k: add(v, k) for k, v in value.items()}
+        return value
+
+    notes = add(notes)
+    page = "".join([
+        instructor.render_timing("03_chemotherapy", notes), instructor.render_delivery("03_chemotherapy", notes),
+        instructor.render_prompts(notes), instructor.render_misconceptions(notes),
+        instructor.render_local_policy(notes), instructor.instructor_banner("Title" + MARKUP),
+    ])
+    assert unescaped(page) == [] and page.count(ESCAPED) > 5
