@@ -15,7 +15,6 @@ Pure builders return tables, figures and small HTML views; the case explorer
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +29,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
-from helpers.render import Html, escaped_figure, macro
+from helpers.render import Html, escaped_figure, macro, plotly_lines
 from helpers.tables import styled
 
 #: The stages every case walks through, in order (the enum of case_stages.stage).
@@ -409,7 +408,7 @@ def _wrap(text: str, width: int = 16) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(html.escape(part) for part in lines)
+    return plotly_lines(*lines)
 
 
 @escaped_figure
@@ -438,8 +437,8 @@ def timeline_chart() -> go.Figure:
                 size=16,
                 line=dict(width=2, color=MODALITY_COLOURS[modality]),
             ),
-            # plotly reads hover text as a subset of HTML: text from data is escaped
-            customdata=[[html.escape(str(v)) for v in (names[modality], r.label, r.role_label, r.rationale)]
+            # escaped with the rest of the chart text by @escaped_figure
+            customdata=[[str(v) for v in (names[modality], r.label, r.role_label, r.rationale)]
                         for r in rows.itertuples(index=False)],
             hovertemplate="%{y}, step %{x}<br>%{customdata[0]}: %{customdata[1]}<br>Role: %{customdata[2]}"
                           "<br>%{customdata[3]}<extra></extra>",

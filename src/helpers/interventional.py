@@ -9,7 +9,6 @@ of the rows it shows (:func:`helpers.lesson.cite_rows`).
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
@@ -103,7 +102,7 @@ def aims_chart() -> go.Figure:
             x=aims, y=[name] * len(aims), mode="markers", name=name,
             marker=dict(color=PALETTE[index], symbol=PROCEDURE_SYMBOLS[index], size=16,
                         line=dict(color="white", width=1)),
-            hovertemplate=f"{html.escape(name)}: %{{x}}<extra></extra>",
+            hovertemplate=plotly_lines(name) + ": %{x}<extra></extra>",
         ))
     fig.update_layout(
         title="What each image-guided procedure aims to do",

@@ -6,7 +6,6 @@ Used by ``01_treatment_overview``.
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -136,7 +135,7 @@ def goals_chart() -> go.Figure:
                 mode="markers",
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=16),
-                hovertemplate=f"{html.escape(names[modality])}: %{{x}}<extra></extra>",
+                hovertemplate=plotly_lines(names[modality]) + ": %{x}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -386,7 +385,7 @@ def onset_timeline() -> go.Figure:
             if len(part):
                 xs.append(ONSET_LABELS[phase])
                 counts.append(len(part))
-                lists.append("<br>".join(html.escape(e) for e in part["effect"]))
+                lists.append(plotly_lines(*part["effect"]))
         fig.add_trace(
             go.Scatter(
                 x=xs,
