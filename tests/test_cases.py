@@ -6,6 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
+
+
+def _e(text: object) -> str:
+    """Text as the templates escape it."""
+    return str(escape(str(text)))
 
 from helpers import calculators as calc
 from helpers import cases, data, lesson, setup
@@ -129,7 +135,7 @@ def test_scores_view_shows_the_reasoning():
     result = cases.scores("renal_hybrid")
     markup = cases.case_scores("renal_hybrid").markup
     for text in (*result.noms.reasoning, *result.noms.steps, result.noms.caveat, result.sins.explanation):
-        assert cases._e(text) in markup
+        assert _e(text) in markup
 
 
 # -- the explorer and the views ------------------------------------------------------------
@@ -155,10 +161,10 @@ def test_assessment_stage_shows_the_scores_and_other_stages_do_not():
 def test_static_face_covers_every_case_and_stage():
     face = cases.all_cases_html()
     for case_id in cases.case_ids():
-        assert cases._e(cases.case_label(case_id)) in face
+        assert _e(cases.case_label(case_id)) in face
         for row in cases.stages(case_id).itertuples(index=False):
-            assert cases._e(row.situation) in face
-            assert cases._e(row.decision) in face
+            assert _e(row.situation) in face
+            assert _e(row.decision) in face
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -182,9 +188,9 @@ def test_views_escape_text_and_have_a_plain_text_face():
 def test_reflection_questions_are_shown_but_answers_are_not():
     markup = cases.reflection_questions("breast_mscc").markup
     for row in cases.stages("breast_mscc").itertuples(index=False):
-        assert cases._e(row.reflection_question) in markup
+        assert _e(row.reflection_question) in markup
     for prompt in INSTRUCTOR["discussion_prompts"]:
-        assert cases._e(prompt["suggested_answer"])[:60] not in cases.all_cases_html()
+        assert _e(prompt["suggested_answer"])[:60] not in cases.all_cases_html()
 
 
 def test_every_reflection_question_has_a_suggested_answer_for_instructors():
@@ -219,10 +225,10 @@ def test_comparison_and_red_flag_tables_cover_every_case():
     assert len(comparison.df) == len(cases.case_ids())
     flags = cases.red_flags_table()
     for case_id in cases.case_ids():
-        assert cases._e(cases.case_label(case_id)) in flags.markup
+        assert _e(cases.case_label(case_id)) in flags.markup
         for row in cases.stages(case_id).itertuples(index=False):
             for flag in cases._items(row.red_flags):
-                assert cases._e(flag[:1].upper() + flag[1:]) in flags.markup
+                assert _e(flag[:1].upper() + flag[1:]) in flags.markup
 
 
 def test_what_if_changes_one_input_at_a_time():

@@ -213,7 +213,7 @@ def test_table_of_every_choice_lists_every_check():
     for check in data.load("chemotherapy_cycle_checks")["check"]:
         assert check in text
         assert check[:30] in page
-    assert "pre-line !important" in page
+    assert "white-space:pre-line" in page
 
 
 # --------------------------------------------------------------------------

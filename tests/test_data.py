@@ -446,6 +446,14 @@ CORRUPTIONS = [
      ["glossary.csv", "row 2 (line 3", "'id'", "adjuvant", "unique"]),
     ("spaces around a value", "goals", set_cell("goals", 3, "label", " Adjuvant treatment"),
      ["goals.csv", "row 3 (line 4", "'label'", "spaces"]),
+    ("javascript link", "sources", set_cell("sources", 1, "url", "javascript:alert(1)"),
+     ["sources.csv", "row 1 (line 2", "'url'", "javascript:alert(1)", "https://"]),
+    ("data link", "sources", set_cell("sources", 2, "url", "data:text/html,<script>alert(1)</script>"),
+     ["sources.csv", "row 2 (line 3", "'url'", "not a web link"]),
+    ("bare DOI", "sources", set_cell("sources", 1, "url", "doi:10.1097/BRS.0b013e3181e16ae2"),
+     ["sources.csv", "row 1 (line 2", "'url'", "https://doi.org/"]),
+    ("link with markup", "sources", set_cell("sources", 1, "url", 'https://x.org/"><script>'),
+     ["sources.csv", "row 1 (line 2", "'url'", "not a web link"]),
     ("broken reference in a link table", "supportive_care_side_effects",
      set_cell("supportive_care_side_effects", 1, "side_effect_id", "no_such_effect"),
      ["supportive_care_side_effects.csv", "row 1 (line 2", "'side_effect_id'", "'no_such_effect'", "side_effects.csv"]),
@@ -476,6 +484,11 @@ def test_corrupted_data_raises_a_one_line_error(corrupted_copy, table, corrupt, 
     assert "\n" not in message
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__ or caught.value.__context__ is None
+
+
+def test_every_stored_source_link_is_a_web_link():
+    urls = [u for u in d.load("sources")["url"] if u]
+    assert urls and all(u.startswith(("https://", "http://")) for u in urls)
 
 
 def test_missing_file_names_the_path(corrupted_copy):

@@ -261,8 +261,8 @@ class TestErrors:
 
 
 def test_table_plain_text_is_one_line_per_row_without_padding():
-    table = styled(pd.DataFrame({"A": ["x<br>y", "a &amp; b"], "B": ["1", "2"]}), "Caption")
-    assert repr(table).splitlines() == ["Caption", "A | B", "x y | 1", "a & b | 2"]
+    table = styled(pd.DataFrame({"A": [["x", "y"], "a & b"], "B": ["1", "2"]}), "Caption")
+    assert repr(table).splitlines() == ["Caption", "A | B", "x; y | 1", "a & b | 2"]
 
 
 def test_npm_lock_pins_the_plotlyjs_version_plotly_ships():

@@ -42,6 +42,7 @@ def test_quiz_is_valid_and_cited(path):
 def test_answers_are_folded_away(path):
     html = quiz.knowledge_check(path.stem)._repr_html_()
     assert html.count("<details>") == len(quiz.load_quiz(path.stem))
+    assert html.count("cursor:pointer") == len(quiz.load_quiz(path.stem))  # looks like a control on nbviewer
     for q in quiz.load_quiz(path.stem):
         before_answer = html.split("<details>")[0]
         assert q.feedback[:40] not in before_answer

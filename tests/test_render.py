@@ -10,12 +10,15 @@ outside request is refused.
 
 Contract: every chart drawn; no page error; no widget error or "model not
 found"; no widget drawn (twice or at all: widget state is not stored); no
-form control outside a chart or a knowledge-check answer.
+form control outside a chart or a knowledge-check answer; no table cell that
+holds text in the page source renders empty (text read as a tag, such as
+CTCAE's "<LLN to 1,500/mm³", vanishes in the browser).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -141,6 +144,9 @@ def test_static_page_contract(path, browser, tmp_path):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+
+    vanished = cells_that_render_empty(page, html_file.read_text(encoding="utf-8"))
+    assert vanished == [], f"{path.name}: table cells with text in the source render empty: {vanished[:5]}"
     page.close()
 
 
@@ -174,3 +180,21 @@ def test_the_partial_bundle_has_every_trace_type_the_notebooks_use_and_plotlys_v
     used = {t for path in NOTEBOOKS for fig in stored_figures(path) for t in plotting.trace_types(fig)}
     assert used, "no stored figure found: are the notebooks built?"
     assert used <= bundled, f"trace types missing from the cartesian bundle: {sorted(used - bundled)}"
+
+
+_TD = re.compile(r"<td\b[^>]*>(.*?)</td>", re.DOTALL | re.IGNORECASE)
+
+
+def cells_that_render_empty(page, source: str) -> list[str]:
+    """Source of every ``<td>`` that has text in the page source but none on screen.
+
+    Cells are matched by position: the page source's ``<td>`` elements in
+    order, and the browser's.  A different count is reported too (markup
+    inside a cell that swallowed or added cells).
+    """
+    raw = _TD.findall(source)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    shown = page.evaluate("Array.from(document.querySelectorAll('td')).map(td => td.innerText.trim())")
+    if len(raw) != len(shown):
+        return [f"{len(raw)} <td> in the source but {len(shown)} in the browser"]
+    return [cell.strip()[:80] for cell, text in zip(raw, shown) if cell.strip() and not text]

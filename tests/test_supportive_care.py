@@ -2,6 +2,8 @@
 
 import re
 
+from markupsafe import escape
+
 import pytest
 
 from helpers import data, setup, supportive_care as sc
@@ -116,11 +118,11 @@ def test_medicines_table_compares_both_medicines_on_every_aspect():
     points = sc.medicine_points()
     html = table._repr_html_()
     for point in points["point"]:
-        assert point.replace("'", "&#x27;") in html
-    steroid = " ".join(table.df["Dexamethasone (a steroid)"])
+        assert str(escape(point)) in html
+    steroid = " ".join(" ".join(cell) for cell in table.df["Dexamethasone (a steroid)"])
     for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "tapered", "16 mg"):
         assert word in steroid, word
-    thinner = " ".join(table.df["Blood thinners (anticoagulants)"])
+    thinner = " ".join(" ".join(cell) for cell in table.df["Blood thinners (anticoagulants)"])
     assert "do not dissolve" in thinner and "lumbar puncture" in thinner
 
 

@@ -18,7 +18,6 @@ to ``build/handouts/`` (``NN_slug.html`` and ``NN_slug.pdf``).
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 import time
 from pathlib import Path
@@ -50,14 +49,9 @@ PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
 
 
 def handout_banner(title: str, source: str) -> str:
-    return (
-        '<div class="spine-banner spine-keep" role="note">'
-        f"<p><strong>Student handout.</strong> {html.escape(title)}</p>"
-        "<p>Made from the stored notebook "
-        f"<code>{html.escape(source)}</code>; the code is hidden. Knowledge-check answers are folded: on screen, "
-        "open <em>Show the answer</em>; on paper, discuss them in class. Educational use only: synthetic cases, "
-        "not medical advice.</p></div>"
-    )
+    from helpers.render import macro
+
+    return str(macro("instructor.html.j2", "handout_banner", title, source))
 
 
 def handout_html(path: Path) -> tuple[str, int]:

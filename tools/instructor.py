@@ -24,7 +24,6 @@ notebooks do not read them.
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 import time
 from pathlib import Path
@@ -45,8 +44,7 @@ from export_common import (
 )
 
 OUT_DIR = BUILD_DIR / "instructor"
-INSTRUCTOR_DIR = ROOT / "data" / "instructor"
-QUIZ_DIR = ROOT / "data" / "quizzes"
+INSTRUCTOR_DIR = None  # None: instructor/ in the data folder (helpers.data.data_dir honours SPINE_DATA_DIR)
 LETTERS = "ABCDEFGHIJ"
 
 INSTRUCTOR_CSS = """
@@ -61,11 +59,19 @@ INSTRUCTOR_CSS = """
 
 # -- sources ----------------------------------------------------------------
 
-def load_notes(slug: str, instructor_dir: Path = INSTRUCTOR_DIR) -> dict:
+def instructor_dir_default() -> Path:
+    """``INSTRUCTOR_DIR`` if set, else ``instructor/`` in the data folder (``SPINE_DATA_DIR`` or data/)."""
+    from helpers.data import data_dir
+
+    return Path(INSTRUCTOR_DIR) if INSTRUCTOR_DIR is not None else data_dir() / "instructor"
+
+
+def load_notes(slug: str, instructor_dir: Path | None = None) -> dict:
     """The instructor notes for ``slug``, checked against the schema."""
     from helpers.data import read_checked_json
     from helpers.errors import DataError
 
+    instructor_dir = instructor_dir or instructor_dir_default()
     path = instructor_dir / f"{slug}.json"
     shown = f"data/instructor/{path.name}"
     if not path.exists():
@@ -97,7 +103,9 @@ def check_sections(notes: dict, nb, slug: str) -> None:
 
 def quiz_questions(slug: str) -> tuple | None:
     """The knowledge-check questions from data/quizzes/, or None if it has none."""
-    if not (QUIZ_DIR / f"{slug}.json").exists():
+    from helpers.quiz import quiz_dir
+
+    if not (quiz_dir() / f"{slug}.json").exists():
         return None
     from helpers.errors import DataError
     from helpers.quiz import load_quiz
@@ -124,8 +132,10 @@ def cite(source_ids: str) -> str:
 
 # -- rendering --------------------------------------------------------------
 
-def _e(text: str) -> str:
-    return html.escape(str(text))
+def _view(name: str, *args) -> str:
+    from helpers.render import macro
+
+    return str(macro("instructor.html.j2", name, *args))
 
 
 def _lesson(slug: str):
@@ -142,120 +152,56 @@ def render_timing(slug: str, notes: dict) -> str:
     planned = sum(step["minutes"] for step in notes["session_plan"])
     own = (f"{lesson.minutes} min for a student working alone (helpers.course.LESSONS)"
            if lesson else "not listed in helpers.course.LESSONS")
-    rows = "".join(
-        f"<tr><td>{step['minutes']}</td><td>{_e(step.get('section', ''))}</td><td>{_e(step['activity'])}</td></tr>"
-        for step in notes["session_plan"]
-    )
-    return (
-        "<h2>Timing</h2>"
-        f"<p>Lesson length: {own}. Class session below: {planned} min.</p>"
-        "<table><caption>Session plan</caption><thead><tr><th>Minutes</th><th>Section</th><th>Activity</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+    steps = [{"minutes": step["minutes"], "section": step.get("section", ""), "activity": step["activity"]}
+             for step in notes["session_plan"]]
+    return _view("timing", own, planned, steps)
 
 
 def render_delivery(slug: str, notes: dict) -> str:
     from helpers.course import binder_url, nbviewer_url
 
     delivery = notes.get("delivery", {})
-    number = slug[:2]
-    ways = [
-        ("live", "Live in JupyterLab (class hub or own computer)",
-         f"Open <code>notebooks/{_e(slug)}.ipynb</code> and run the cells from the top (Run &gt; Run All Cells)."),
-        ("binder", "On Binder",
-         f'<a href="{_e(binder_url(slug))}">Open {_e(slug)} on Binder</a>; launch it once before class, and remind '
-         "students that work is lost when the session ends."),
-        ("nbviewer", "From nbviewer (no kernel)",
-         f'<a href="{_e(nbviewer_url(slug))}">Read {_e(slug)} on nbviewer</a>; add <code>?flush_cache=true</code> '
-         "after a rebuild. Charts and their menus work; live explorers show their static face."),
-        ("projected", "Projected",
-         f"Slides: <code>make slides NB={number}</code> (build/slides/). Handouts: <code>make handouts NB={number}</code> "
-         "(build/handouts/, HTML and PDF)."),
-    ]
-    items = "".join(
-        f"<li><strong>{title}.</strong> {generic}"
-        + (f" <em>For this notebook:</em> {_e(delivery[key])}" if key in delivery else "")
-        + "</li>"
-        for key, title, generic in ways
-    )
-    preparation = "".join(f"<li>{_e(step)}</li>" for step in notes.get("preparation", []))
-    return (
-        "<h2>Running the session</h2>"
-        + (f"<h3>Before class</h3><ul>{preparation}</ul>" if preparation else "")
-        + f"<h3>Ways to run it</h3><ul>{items}</ul>"
-        + "<p>More in <code>docs/instructor-guide.md</code> and <code>docs/class-deployment.md</code>.</p>"
-    )
+    extra = {key: delivery.get(key, "") for key in ("live", "binder", "nbviewer", "projected")}
+    return _view("delivery", slug, slug[:2], binder_url(slug), nbviewer_url(slug),
+                 list(notes.get("preparation", [])), extra)
 
 
 def render_prompts(notes: dict) -> str:
-    parts = ["<h2>Discussion prompts</h2>"]
-    for number, item in enumerate(notes["discussion_prompts"], start=1):
-        follow = f"<p><strong>Follow-up:</strong> {_e(item['follow_up'])}</p>" if item.get("follow_up") else ""
-        parts.append(
-            f'<div class="prompt spine-keep" id="prompt-{_e(item["id"])}">'
-            f"<p><strong>Prompt {number}</strong> (section <em>{_e(item['section'])}</em>). {_e(item['prompt'])}</p>"
-            f"<p><strong>Suggested answer:</strong> {_e(item['suggested_answer'])}</p>{follow}</div>"
-        )
-    return "".join(parts)
+    items = [{"id": item["id"], "section": item["section"], "prompt": item["prompt"],
+              "suggested_answer": item["suggested_answer"], "follow_up": item.get("follow_up", "")}
+             for item in notes["discussion_prompts"]]
+    return _view("prompts", items)
 
 
 def render_misconceptions(notes: dict) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(item['misconception'])}</td><td>{_e(item['correction'])}"
-        + (f"<br><small>Source: {_e(cite(item['source_ids']))}</small>" if item.get("source_ids") else "")
-        + "</td></tr>"
-        for item in notes["misconceptions"]
-    )
-    return (
-        "<h2>Common misconceptions</h2>"
-        "<table><thead><tr><th>Students may think</th><th>Correction</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+    items = [(item["misconception"], item["correction"], cite(item["source_ids"]) if item.get("source_ids") else "")
+             for item in notes["misconceptions"]]
+    return _view("misconceptions", items)
 
 
 def render_local_policy(notes: dict) -> str:
-    points = "".join(f"<li>{_e(point)}</li>" for point in notes.get("local_policy", []))
-    return (
-        "<h2>Adapting to local policy</h2>"
-        "<p>Practice varies by institution. Tell students to follow local policy and say what yours is for:</p>"
-        f"<ul>{points}</ul>" if points else ""
-    )
+    return _view("local_policy", list(notes.get("local_policy", [])))
 
 
 def answer_text(question) -> str:
+    """The answer as text: the number with its unit, or each correct letter with its option."""
     if question.type == "numeric":
-        return _e(question.answer_text())
+        return question.answer_text()
     answers = question.answer if isinstance(question.answer, list) else [question.answer]
-    return "; ".join(f"{LETTERS[i]}. {_e(question.options[i])}" for i in answers)
+    return "; ".join(f"{LETTERS[i]}. {question.options[i]}" for i in answers)
 
 
 def render_answer_key(questions) -> str:
     if questions is None:
-        return "<h2>Answer key</h2><p>This notebook has no knowledge check.</p>"
-    rows = "".join(
-        f"<tr><td>{number}</td><td>{_e(q.prompt)}</td><td><strong>{answer_text(q)}</strong></td>"
-        f"<td>{_e(q.feedback)}<br><small>Source: {_e(cite(q.source_ids))}</small></td></tr>"
-        for number, q in enumerate(questions, start=1)
-    )
-    return (
-        "<h2>Answer key</h2><p>From the notebook's knowledge check (data/quizzes/); "
-        "the answers are also shown opened under each question above.</p>"
-        "<table><thead><tr><th>#</th><th>Question</th><th>Answer</th><th>Why</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+        return _view("answer_key", None)
+    return _view("answer_key", [(q.prompt, answer_text(q), q.feedback, cite(q.source_ids)) for q in questions])
 
 
 def instructor_banner(title: str) -> str:
-    return (
-        '<div class="spine-banner instructor spine-keep" role="note">'
-        f"<p><strong>Instructor version: not for students.</strong> {_e(title)}</p>"
-        "<p>Knowledge-check answers are shown opened. Timing, discussion prompts with suggested answers, common "
-        'misconceptions and an answer key follow the lesson: <a href="#instructor-notes">go to the instructor notes</a>.</p>'
-        "</div>"
-    )
+    return _view("banner", title)
 
 
-def instructor_html(path: Path, instructor_dir: Path = INSTRUCTOR_DIR) -> str:
+def instructor_html(path: Path, instructor_dir: Path | None = None) -> str:
     """The instructor page for one notebook."""
     slug = path.stem
     notes = load_notes(slug, instructor_dir)
@@ -264,17 +210,12 @@ def instructor_html(path: Path, instructor_dir: Path = INSTRUCTOR_DIR) -> str:
     questions = quiz_questions(slug)
     relink_lessons(nb, ".html")
     title = title_of(nb, slug)
-    appendix = (
-        '<section id="instructor-notes" class="spine-instructor jp-RenderedHTMLCommon">'
-        f"<h1>Instructor notes: {_e(title)}</h1>"
-        + render_timing(slug, notes)
-        + render_delivery(slug, notes)
-        + render_prompts(notes)
-        + render_misconceptions(notes)
-        + render_local_policy(notes)
-        + render_answer_key(questions)
-        + "</section>"
-    )
+    from markupsafe import Markup
+
+    sections = [Markup(part) for part in (
+        render_timing(slug, notes), render_delivery(slug, notes), render_prompts(notes),
+        render_misconceptions(notes), render_local_policy(notes), render_answer_key(questions))]
+    appendix = _view("appendix", title, sections)
     page = static_html(nb, title=f"{title} (instructor version)", banner=instructor_banner(title),
                        appendix=appendix, extra_css=INSTRUCTOR_CSS)
     shown = page.count('class="knowledge-check"')

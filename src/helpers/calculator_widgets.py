@@ -15,14 +15,17 @@ into a one-line warning in the result area. The HTML is built by the pure
 
 from __future__ import annotations
 
-import html
+import re
 from typing import Callable
+
+from markupsafe import Markup
 
 import ipywidgets as widgets
 
 from helpers import calculators as calc
 from helpers.errors import InputError
 from helpers.explorer import message_html
+from helpers.render import macro
 
 __all__ = [
     "CalculatorBox", "SOURCE_CITATIONS",
@@ -33,22 +36,35 @@ __all__ = [
     "render_bed_result", "render_bsa_result",
 ]
 
-#: Short citations shown under each result; full entries live in data/sources.csv.
-SOURCE_CITATIONS: dict[str, str] = {
-    "fisher2010_sins": "Fisher CG et al., Spine 2010 (SINS)",
-    "fourney2011_sins_validation": "Fourney DR et al., J Clin Oncol 2011 (SINS validation)",
-    "bilsky2010_escc": "Bilsky MH et al., J Neurosurg Spine 2010 (ESCC scale)",
-    "laufer2013_noms": "Laufer I et al., Oncologist 2013 (NOMS framework)",
-    "nci_ctcae_v5": "NCI, CTCAE version 5.0, 2017",
-    "taplitz2018_asco_idsa": "Taplitz RA et al., J Clin Oncol 2018 (ASCO/IDSA)",
-    "freifeld2011_idsa": "Freifeld AG et al., Clin Infect Dis 2011 (IDSA febrile neutropenia)",
-    "fowler1989_lq": "Fowler JF, Br J Radiol 1989 (linear-quadratic model)",
-    "mosteller1987_bsa": "Mosteller RD, N Engl J Med 1987 (BSA)",
-    "dubois1916_bsa": "DuBois D, DuBois EF, Arch Intern Med 1916 (BSA)",
-    "kirkpatrick2010_quantec_cord": "Kirkpatrick JP et al., IJROBP 2010 (QUANTEC spinal cord)",
-    "patchell2005": "Patchell RA et al., Lancet 2005 (decompressive surgery trial)",
-    "oken1982_ecog": "Oken MM et al., Am J Clin Oncol 1982 (ECOG performance status)",
-}
+def source_citations() -> dict[str, str]:
+    """Short citations (``"Fisher CG et al., 2010"``) for every source, derived from data/sources.csv."""
+    from helpers.data import load
+
+    return {str(row.id): short_citation(str(row.citation), row.year, str(row.publisher))
+            for row in load("sources").itertuples(index=False)}
+
+
+_PERSON = re.compile(r"[A-Z][\w'\- ]*? [A-Z]{1,3}(?: [0-9]\w*| Jr)?")  # "Fisher CG", "Benson AB 3rd"
+
+
+def short_citation(citation: str, year: object = None, publisher: str = "") -> str:
+    """First author (``et al.`` if there are more) or the issuing body, and the year."""
+    authors = citation.split(". ")[0].strip()
+    first = authors.split(",")[0].split(";")[0].strip()
+    if _PERSON.fullmatch(first):
+        name = first + (" et al." if ("," in authors or ";" in authors) else "")
+    else:
+        name = publisher or first
+    when = "" if year is None or str(year) in ("", "<NA>", "nan") else f", {int(year)}"
+    return f"{name}{when}"
+
+
+def __getattr__(name: str):
+    # SOURCE_CITATIONS is derived from data/sources.csv when first used (no data is read at import).
+    if name == "SOURCE_CITATIONS":
+        return source_citations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _STYLE = {"description_width": "initial"}
 _WIDE = widgets.Layout(width="auto")
@@ -58,27 +74,18 @@ _WIDE = widgets.Layout(width="auto")
 # Pure HTML rendering
 # --------------------------------------------------------------------------
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
+def _view(name: str, *args: object, **kwargs: object) -> str:
+    return str(macro("calculators.html.j2", name, *args, **kwargs))
 
 
-def _sources(source_ids: str) -> str:
-    names = "; ".join(SOURCE_CITATIONS.get(s, s) for s in source_ids.split(";"))
-    return f'<p style="font-size:0.9em;margin:0.4em 0 0">Source: {_e(names)}.</p>'
+def _source_names(source_ids: str) -> str:
+    citations = source_citations()
+    return "; ".join(citations.get(s, s) for s in source_ids.split(";"))
 
 
-def _card(headline: str, body: str, source_ids: str) -> str:
-    """A result card: bold headline (plain text), body HTML, source line."""
-    return (
-        '<div role="status" aria-live="polite" '
-        'style="border-left:4px solid #4d4d4d;padding:0.4em 0.8em;margin-top:0.4em">'
-        f'<p style="margin:0 0 0.3em"><strong>{_e(headline)}</strong></p>'
-        f"{body}{_sources(source_ids)}</div>"
-    )
-
-
-def _p(text: str) -> str:
-    return f'<p style="margin:0.2em 0">{_e(text)}</p>'
+def _card(headline: str, source_ids: str, paragraphs: list[str] = (), **blocks: object) -> str:
+    """A result card: bold headline, optional blocks (points, steps, reasons), paragraphs, source line."""
+    return _view("result", headline, _source_names(source_ids), list(paragraphs), **blocks)
 
 
 def render_error(message: str) -> str:
@@ -88,50 +95,28 @@ def render_error(message: str) -> str:
 
 def render_sins_result(result: calc.SinsResult) -> str:
     """HTML for a :class:`~helpers.calculators.SinsResult`: total, category, points, advice."""
-    rows = "".join(
-        f"<tr><td>{_e(c.replace('_', ' '))}</td><td style='text-align:right'>{p}</td></tr>"
-        for c, p in result.points.items()
-    )
-    table = (
-        '<table style="border-collapse:collapse;margin:0.3em 0"><caption style="text-align:left">'
-        "Points by component</caption><thead><tr><th scope='col' style='text-align:left'>Component</th>"
-        f"<th scope='col'>Points</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
     consult = (
         "Surgical consultation: yes (SINS 7 or more)."
         if result.surgical_consultation
         else "Surgical consultation: not needed for stability (SINS 0–6)."
     )
-    return _card(
-        f"SINS total {result.total} out of 18: {result.category}",
-        table + _p(consult),
-        result.source_ids,
-    )
+    points = [(SINS_COMPONENT_LABELS.get(c, c.replace("_", " ")), p) for c, p in result.points.items()]
+    return _card(f"SINS total {result.total} out of 18: {result.category}", result.source_ids, [consult],
+                 points=points)
 
 
 def render_escc_result(assessment: calc.EsccAssessment) -> str:
     """HTML for an :class:`~helpers.calculators.EsccAssessment`."""
-    return _card(
-        f"ESCC grade {assessment.grade}: {assessment.category} grade",
-        _p(f"Definition: {assessment.definition}") + _p(f"Why: {assessment.reason}"),
-        assessment.source_ids,
-    )
+    return _card(f"ESCC grade {assessment.grade}: {assessment.category} grade", assessment.source_ids,
+                 [f"Definition: {assessment.definition}", f"Why: {assessment.reason}"])
 
 
 def render_noms_result(result: calc.NomsResult) -> str:
     """HTML for a :class:`~helpers.calculators.NomsResult`: pathway, ordered steps, reasoning, caveat."""
-    steps = "".join(f"<li>{_e(s)}</li>" for s in result.steps)
-    reasons = "".join(f"<li>{_e(r)}</li>" for r in result.reasoning)
-    flag = (
-        _p("Team judgement needed: ESCC grade 1c is borderline; surgery is an alternative to radiation first.")
-        if result.needs_team_judgement else ""
-    )
-    body = (
-        f'<p style="margin:0.2em 0">Steps, in order:</p><ol style="margin:0.2em 0">{steps}</ol>'
-        f'<p style="margin:0.2em 0">Why, axis by axis:</p><ul style="margin:0.2em 0">{reasons}</ul>'
-        f"{flag}{_p(result.caveat)}"
-    )
-    return _card(f"Illustrative NOMS pathway: {result.pathway}", body, result.source_ids)
+    flag = (["Team judgement needed: ESCC grade 1c is borderline; surgery is an alternative to radiation first."]
+            if result.needs_team_judgement else [])
+    return _card(f"Illustrative NOMS pathway: {result.pathway}", result.source_ids, [*flag, result.caveat],
+                 steps=list(result.steps), reasons=list(result.reasoning))
 
 
 _SEVERITY_MEANING = {
@@ -145,16 +130,16 @@ _SEVERITY_MEANING = {
 def render_anc_result(anc_cells_per_ul: float) -> str:
     """HTML for an ANC in cells/µL with its severity and the febrile-neutropenia rule."""
     severity = calc.neutropenia_severity(anc_cells_per_ul)
-    body = (
-        _p(f"ANC {anc_cells_per_ul:,.0f} cells/µL (= {anc_cells_per_ul / 1000:.2f} ×10³/µL).")
-        + _p(_SEVERITY_MEANING[severity])
-        + _p("Fever with neutropenia (a single temperature of 38.3 °C or more, or 38.0 °C or more "
-             "for over an hour, with ANC under 500/µL or expected to fall below 500) is an emergency: "
-             "report it at once. Thresholds for neutropenic precautions vary between institutions.")
-    )
+    body = [
+        f"ANC {anc_cells_per_ul:,.0f} cells/µL (= {anc_cells_per_ul / 1000:.2f} ×10³/µL).",
+        _SEVERITY_MEANING[severity],
+        "Fever with neutropenia (a single temperature of 38.3 °C or more, or 38.0 °C or more "
+        "for over an hour, with ANC under 500/µL or expected to fall below 500) is an emergency: "
+        "report it at once. Thresholds for neutropenic precautions vary between institutions.",
+    ]
     return _card(f"ANC {anc_cells_per_ul:,.0f} cells/µL: {severity} neutropenia"
                  if severity != "none" else f"ANC {anc_cells_per_ul:,.0f} cells/µL: no neutropenia",
-                 body, calc.CALCULATOR_SOURCES["anc"])
+                 calc.CALCULATOR_SOURCES["anc"], body)
 
 
 _GRADE_MEANING = {
@@ -170,41 +155,40 @@ def render_ctcae_result(term: str, value: float, grade: int, lln: float) -> str:
     """HTML for a CTCAE v5.0 laboratory grade."""
     unit = calc.CTCAE_UNITS[term]
     label = term.replace("_", " ").capitalize()
-    body = _p(_GRADE_MEANING[grade]) + _p(
-        f"Lower limit of normal used: {lln:g} {unit}. Each laboratory sets its own; the default is an example."
-    )
+    body = [_GRADE_MEANING[grade],
+            f"Lower limit of normal used: {lln:g} {unit}. Each laboratory sets its own; the default is an example."]
     if term == "anemia":
-        body += _p("Anaemia grade 4 (life-threatening) is a clinical judgement and is never derived from the number.")
-    return _card(f"CTCAE v5.0 {label}: grade {grade} ({value:g} {unit})", body, calc.CALCULATOR_SOURCES["ctcae"])
+        body.append("Anaemia grade 4 (life-threatening) is a clinical judgement and is never derived from the number.")
+    return _card(f"CTCAE v5.0 {label}: grade {grade} ({value:g} {unit})", calc.CALCULATOR_SOURCES["ctcae"], body)
 
 
 def render_hypertension_result(systolic: float, diastolic: float, grade: int) -> str:
     """HTML for a CTCAE v5.0 hypertension grade from blood pressure alone."""
-    body = _p(f"Blood pressure {systolic:g}/{diastolic:g} mm Hg: the higher of the systolic and diastolic grades counts.")
-    body += _p(calc.HYPERTENSION_LIMITS_NOTE)
+    body = [f"Blood pressure {systolic:g}/{diastolic:g} mm Hg: the higher of the systolic and diastolic grades counts.",
+            calc.HYPERTENSION_LIMITS_NOTE]
     return _card(f"CTCAE v5.0 hypertension (adult), from the numbers alone: grade {grade}",
-                 body, calc.CALCULATOR_SOURCES["hypertension"])
+                 calc.CALCULATOR_SOURCES["hypertension"], body)
 
 
 def render_bed_result(total_dose_gy: float, fractions: int, alpha_beta_gy: float,
                       bed_gy: float, eqd2_gy: float) -> str:
     """HTML for BED and EQD2 of a schedule, with the LQ-model caveat for large fractions."""
     per_fraction = total_dose_gy / fractions
-    body = _p(f"{total_dose_gy:g} Gy in {fractions} fraction{'s' if fractions != 1 else ''} "
-              f"({per_fraction:.2f} Gy per fraction), α/β = {alpha_beta_gy:g} Gy.")
-    body += _p(f"EQD2 {eqd2_gy:.1f} Gy: the total dose in 2-Gy fractions with the same biological effect.")
+    body = [f"{total_dose_gy:g} Gy in {fractions} fraction{'s' if fractions != 1 else ''} "
+            f"({per_fraction:.2f} Gy per fraction), α/β = {alpha_beta_gy:g} Gy.",
+            f"EQD2 {eqd2_gy:.1f} Gy: the total dose in 2-Gy fractions with the same biological effect."]
     if per_fraction > 8:
-        body += _p("Over 8 Gy per fraction the linear-quadratic model is less reliable: treat these values as nominal.")
+        body.append("Over 8 Gy per fraction the linear-quadratic model is less reliable: treat these values as nominal.")
     return _card(f"BED {bed_gy:.1f} Gy, EQD2 {eqd2_gy:.1f} Gy (α/β {alpha_beta_gy:g} Gy)",
-                 body, calc.CALCULATOR_SOURCES["bed"])
+                 calc.CALCULATOR_SOURCES["bed"], body)
 
 
 def render_bsa_result(height_cm: float, weight_kg: float, mosteller_m2: float, dubois_m2: float) -> str:
     """HTML for body surface area by Mosteller and DuBois."""
-    body = _p(f"Height {height_cm:g} cm, weight {weight_kg:g} kg.")
-    body += _p(f"Mosteller {mosteller_m2:.2f} m²; DuBois {dubois_m2:.2f} m². "
-               "The two formulas give slightly different values: use the one your protocol names.")
-    return _card(f"BSA {mosteller_m2:.2f} m² (Mosteller)", body, calc.CALCULATOR_SOURCES["bsa"])
+    body = [f"Height {height_cm:g} cm, weight {weight_kg:g} kg.",
+            f"Mosteller {mosteller_m2:.2f} m²; DuBois {dubois_m2:.2f} m². "
+            "The two formulas give slightly different values: use the one your protocol names."]
+    return _card(f"BSA {mosteller_m2:.2f} m² (Mosteller)", calc.CALCULATOR_SOURCES["bsa"], body)
 
 
 # --------------------------------------------------------------------------
@@ -223,7 +207,7 @@ class CalculatorBox(widgets.VBox):
         self.controls = controls
         self.result = widgets.HTML()
         self._compute = compute
-        children: list[widgets.Widget] = [widgets.HTML(f"<p><strong>{_e(title)}</strong></p>")]
+        children: list[widgets.Widget] = [widgets.HTML(_view("title", title))]
         children += list(controls.values())
         if notes:
             children.append(widgets.HTML(notes))
@@ -332,7 +316,7 @@ def anc_widget() -> CalculatorBox:
         return render_anc_result(value)
 
     return CalculatorBox("Absolute neutrophil count (ANC)", controls, compute,
-                         notes="<p>ANC = white count × (segmented % + band %) / 100.</p>")
+                         notes=_view("note", "", "ANC = white count × (segmented % + band %) / 100."))
 
 
 def ctcae_widget() -> CalculatorBox:
@@ -371,7 +355,7 @@ def hypertension_widget() -> CalculatorBox:
         "systolic": _int("Systolic (mm Hg)", 128),
         "diastolic": _int("Diastolic (mm Hg)", 78),
     }
-    notes = f"<p><em>What the numbers cannot capture:</em> {_e(calc.HYPERTENSION_LIMITS_NOTE)}</p>"
+    notes = _view("note", "What the numbers cannot capture:", calc.HYPERTENSION_LIMITS_NOTE)
 
     def compute(v: dict) -> str:
         grade = calc.ctcae_hypertension_grade(v["systolic"], v["diastolic"])
@@ -387,8 +371,8 @@ def bed_widget() -> CalculatorBox:
         "fractions": _int("Number of fractions", 1),
         "alpha_beta_gy": _float("α/β (Gy)", 10.0),
     }
-    notes = ("<p>Which α/β? 10 Gy for tumour and fast-reacting tissue; 2 Gy for spinal cord "
-             "(0.87 Gy is the QUANTEC estimate). Enter the dose in Gy, not cGy.</p>")
+    notes = _view("note", "", "Which α/β? 10 Gy for tumour and fast-reacting tissue; 2 Gy for spinal cord "
+                  "(0.87 Gy is the QUANTEC estimate). Enter the dose in Gy, not cGy.")
 
     def compute(v: dict) -> str:
         d, n, ab = v["total_dose_gy"], v["fractions"], v["alpha_beta_gy"]
@@ -427,28 +411,61 @@ _BUILDERS = {
 }
 
 
+#: Column names of the calculators' tables as a nurse reads them (units in brackets).
+#: ``None``: a code column the reader does not need (the live controls use it).
+COLUMN_LABELS: dict[str, str | None] = {
+    "component": "Component", "finding": "Finding", "points": "Points", "argument_value": None,
+    "grade": "Grade", "definition": "Definition", "category": "Category", "reason": "Reason",
+    "severity": "Severity", "anc_cells_per_ul": "ANC (cells/µL)", "meaning": "What it means",
+    "blood_pressure": "Blood pressure", "also_depends_on": "Also depends on",
+    "criterion": "CTCAE v5.0 criterion",
+}
+#: SINS components as the reader sees them.
+SINS_COMPONENT_LABELS = {
+    "location": "Location", "pain": "Pain", "bone_lesion": "Bone lesion", "alignment": "Spinal alignment",
+    "collapse": "Vertebral body collapse", "posterolateral": "Posterolateral involvement",
+}
+
 _UNIT_SUFFIXES = (
     ("_cells_per_ul", " (cells/µL)"), ("_gy", " (Gy)"), ("_pct", " (%)"), ("_m2", " (m²)"),
     ("_cm", " (cm)"), ("_kg", " (kg)"),
 )
 
 
-def readable(frame):
-    """A calculator table for students: plain column names with units, rounded numbers."""
-    import pandas as pd
+def _column_label(name: str) -> str:
+    if name in COLUMN_LABELS and COLUMN_LABELS[name]:
+        return COLUMN_LABELS[name]
+    if name in SINS_COMPONENT_LABELS:
+        return SINS_COMPONENT_LABELS[name]
+    unit = ""
+    for suffix, text in _UNIT_SUFFIXES:
+        if name.endswith(suffix):
+            name, unit = name[: -len(suffix)], text
+            break
+    words = name.replace("_", " ").replace("bsa", "BSA").replace("bed", "BED").replace("eqd2", "EQD2")
+    words = words.replace("anc", "ANC").replace("wbc", "white count").replace("escc", "ESCC").replace("sins", "SINS")
+    words = (words.replace("alpha beta", "α/β").replace("lln", "LLN").replace("mosteller", "Mosteller")
+             .replace("dubois", "DuBois").replace("segs", "segmented neutrophils"))
+    first = words[:1].upper() if words[:1].isascii() else words[:1]
+    return first + words[1:] + unit
 
-    def column(name: str) -> str:
-        unit = ""
-        for suffix, text in _UNIT_SUFFIXES:
-            if name.endswith(suffix):
-                name, unit = name[: -len(suffix)], text
-                break
-        words = name.replace("_", " ").replace("bsa", "BSA").replace("bed", "BED").replace("eqd2", "EQD2")
-        words = words.replace("anc", "ANC").replace("wbc", "white count").replace("escc", "ESCC").replace("sins", "SINS")
-        words = (words.replace("alpha beta", "α/β").replace("lln", "LLN").replace("mosteller", "Mosteller")
-                 .replace("dubois", "DuBois").replace("segs", "segmented neutrophils"))
-        first = words[:1].upper() if words[:1].isascii() else words[:1]
-        return first + words[1:] + unit
+
+def _sins_findings(frame):
+    """SINS code values (``over_50``) replaced by the finding a nurse reads, in SINS columns."""
+    reference = calc.sins_reference()
+    finding = {(r.component, r.argument_value): r.finding for r in reference.itertuples(index=False)}
+    out = frame.copy()
+    for component in SINS_COMPONENT_LABELS:
+        if component in out.columns:
+            out[component] = [finding.get((component, v), v) for v in out[component]]
+    if "component" in out.columns:
+        out["component"] = [SINS_COMPONENT_LABELS.get(v, v) for v in out["component"]]
+    return out
+
+
+def readable(frame):
+    """A calculator table for students: words a nurse reads with units, rounded numbers, no code columns."""
+    import pandas as pd
 
     def cell(value):
         if isinstance(value, bool):
@@ -456,13 +473,13 @@ def readable(frame):
         if isinstance(value, float):
             return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
         if isinstance(value, str):
-            return value.replace("_", " ")
+            return "" if value.strip() in ("–", "-") else value.replace("_", " ")
         return value
 
-    out = frame.copy()
+    out = _sins_findings(frame.drop(columns=[c for c in frame.columns if COLUMN_LABELS.get(c, "") is None]))
     for name in out.columns:
         out[name] = [cell(v) for v in out[name]]
-    out.columns = [column(c) for c in out.columns]
+    out.columns = [_column_label(c) for c in out.columns]
     return pd.DataFrame(out)
 
 
@@ -475,18 +492,16 @@ def static_face(name: str) -> str:
     from helpers.tables import styled
 
     _widget, title, reference = _BUILDERS[name]
-    parts = [
-        f"<p><strong>{_e(title)}</strong>: on a static page the calculator cannot run, "
-        "so here are its reference table and worked examples. Open the notebook live to try your own values.</p>"
-    ]
+    tables = []
     if reference is not None:
-        parts.append(styled(reference(), f"{title}: reference table")._repr_html_())
+        tables.append(styled(readable(reference()), f"{title}: reference table"))
     if name == "ctcae":
         for term in calc.CTCAE_TERMS:
-            parts.append(styled(calc.ctcae_reference(term), f"CTCAE v5.0 reference: {term.replace('_', ' ')}")._repr_html_())
-    parts.append(styled(readable(calc.worked_examples(name)), f"{title}: worked examples")._repr_html_())
-    parts.append(_sources(calc.CALCULATOR_SOURCES[name]))
-    return "\n".join(parts)
+            tables.append(styled(readable(calc.ctcae_reference(term)),
+                                 f"CTCAE v5.0 reference: {term.replace('_', ' ')}"))
+    tables.append(styled(readable(calc.worked_examples(name)), f"{title}: worked examples"))
+    markup = [Markup(t._repr_html_()) for t in tables]
+    return _view("static_face", title, markup, _source_names(calc.CALCULATOR_SOURCES[name]))
 
 
 def calculator(name: str):

@@ -15,10 +15,11 @@ Pure builders return tables, figures and small HTML views; the case explorer
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,8 +27,9 @@ import plotly.graph_objects as go
 from helpers import calculators as calc
 from helpers import data
 from helpers.errors import InputError
-from helpers.lesson import cite, cite_rows, source_links
+from helpers.lesson import cite, cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
+from helpers.render import Html, escaped_figure, macro, plotly_lines
 from helpers.tables import styled
 
 #: The stages every case walks through, in order (the enum of case_stages.stage).
@@ -59,39 +61,11 @@ WHAT_IF_INPUTS = {
 }
 
 
-class View:
-    """A piece of HTML for the notebook, with a plain-text face for text-only readers."""
-
-    def __init__(self, markup: str, text: str) -> None:
-        self.markup = markup
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.markup
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
 
 
 def _items(text: str) -> list[str]:
     """Split a ';'-separated list from the data into its items."""
     return [item.strip() for item in str(text).split(";") if item.strip()]
-
-
-def _bullets(text: str) -> str:
-    items = _items(text)
-    if not items:
-        return ""
-    return ('<ul style="margin:0.2em 0 0.2em 1.1em;padding:0">'
-            + "".join(f"<li>{_e(i[:1].upper() + i[1:])}</li>" for i in items) + "</ul>")
-
-
-def _sources(source_ids: str) -> str:
-    return f'<span style="font-size:85%">[{source_links(source_ids)}]</span>'
 
 
 # -- loading and checking ------------------------------------------------------
@@ -267,80 +241,38 @@ def observations(case_id: str) -> list[Observation]:
     return sorted(out, key=lambda o: STAGES.index(o.stage))
 
 
-# -- HTML pieces ---------------------------------------------------------------
+# -- HTML pieces (markup: templates/cases.html.j2) -------------------------------
 
-_CARD = 'style="border:1px solid #BBBBBB;border-radius:4px;padding:8px 12px;margin:6px 0"'
-# Table cells are aligned explicitly: notebook CSS right-aligns table cells by default.
-_TOP = "style='text-align:left;vertical-align:top'"
-_TOP_PLAIN = "style='text-align:left;vertical-align:top;font-weight:normal'"
+def _view(name: str, *args: Any) -> str:
+    return str(macro("cases.html.j2", name, *args))
 
 
 def _scores_html(result: CaseScores) -> str:
     cite(result.source_ids)
     cite(result.sins.source_ids)
     cite(result.noms.source_ids)
-    points = "".join(
-        f"<tr><th scope='row' style='text-align:left;font-weight:normal'>{_e(c.replace('_', ' '))}</th>"
-        f"<td style='text-align:right'>{p}</td></tr>"
-        for c, p in result.sins.points.items()
-    )
-    sins_table = (
-        "<table style='border-collapse:collapse;margin:0.2em 0'><caption style='text-align:left'>"
-        f"SINS points at {_e(result.level)}</caption><thead><tr><th scope='col' style='text-align:left'>Component</th>"
-        f"<th scope='col'>Points</th></tr></thead><tbody>{points}</tbody>"
-        f"<tfoot><tr><th scope='row' style='text-align:left'>Total</th><td style='text-align:right'><strong>"
-        f"{result.sins.total}</strong></td></tr></tfoot></table>"
-    )
-    steps = "".join(f"<li>{_e(s)}</li>" for s in result.noms.steps)
-    reasons = "".join(f"<li>{_e(r)}</li>" for r in result.noms.reasoning)
-    flag = ("<p><strong>Team judgement needed:</strong> ESCC grade 1c is borderline.</p>"
-            if result.noms.needs_team_judgement else "")
-    return (
-        f"<div {_CARD}>"
-        f"<p style='margin:0.2em 0'><strong>Scores at the {STAGE_LABELS[result.stage].lower()} stage</strong> "
-        f"({_e(result.histology)}, {_e(result.level)}), calculated from the findings in the data "
-        f"{_sources(result.source_ids)}</p>"
-        f"<p style='margin:0.4em 0 0.1em 0'><strong>Stability: SINS {result.sins.total} out of 18, "
-        f"{_e(result.sins.category)}.</strong></p>{sins_table}"
-        f"<p style='margin:0.2em 0'>{_e(result.sins.explanation)} {_sources(result.sins.source_ids)}</p>"
-        f"<p style='margin:0.4em 0 0.1em 0'><strong>Cord compression: ESCC grade {_e(result.escc.grade)}, "
-        f"{_e(result.escc.category)} grade.</strong></p>"
-        f"<p style='margin:0.2em 0'>{_e(result.escc.definition)} {_e(result.escc.reason)} "
-        f"{_sources(result.escc.source_ids)}</p>"
-        f"<p style='margin:0.4em 0 0.1em 0'><strong>NOMS illustration: {_e(result.noms.pathway)}.</strong></p>"
-        f"<p style='margin:0.2em 0'>Steps, in order:</p><ol style='margin:0.1em 0 0.2em 1.3em;padding:0'>{steps}</ol>"
-        f"<p style='margin:0.2em 0'>Why, axis by axis:</p><ul style='margin:0.1em 0 0.2em 1.1em;padding:0'>{reasons}</ul>"
-        f"{flag}<p style='margin:0.2em 0'><em>{_e(result.noms.caveat)}</em> {_sources(result.noms.source_ids)}</p>"
-        "</div>"
-    )
+    return _view("scores", result, STAGE_LABELS[result.stage].lower())
 
 
 def _observation_html(obs: Observation) -> str:
     cite(obs.source_ids)
-    return (
-        f"<div {_CARD}><p style='margin:0.2em 0'><strong>Readings at the {STAGE_LABELS[obs.stage].lower()} stage:</strong> "
-        f"blood pressure {obs.systolic_mm_hg}/{obs.diastolic_mm_hg} mm Hg, urine dipstick protein "
-        f"{_e(obs.urine_protein_dipstick)}.</p>"
-        f"<p style='margin:0.2em 0'><strong>CTCAE v5.0 hypertension grade from the numbers alone: "
-        f"{obs.hypertension_grade}.</strong> {_e(calc.HYPERTENSION_LIMITS_NOTE)} {_sources(obs.source_ids)}</p></div>"
-    )
+    return _view("observation", obs, STAGE_LABELS[obs.stage].lower(), calc.HYPERTENSION_LIMITS_NOTE)
 
 
-def _stage_block(row: pd.Series) -> str:
-    """One stage of a case as a block of labelled paragraphs."""
-    red = _items(row["red_flags"])
-    red_html = (f"<p style='margin:0.3em 0 0 0'><strong>Red flags:</strong></p>{_bullets(row['red_flags'])}"
-                if red else "")
-    return (
-        f"<p style='margin:0.2em 0'><strong>{_e(STAGE_LABELS[str(row['stage'])])}</strong> "
-        f"({_e(row['time_point'])})</p>"
-        f"<p style='margin:0.2em 0'><strong>What is happening:</strong> {_e(row['situation'])}</p>"
-        f"<p style='margin:0.2em 0'><strong>Decision:</strong> {_e(row['decision'])}</p>"
-        f"<p style='margin:0.2em 0'><strong>Why:</strong> {_e(row['reasoning'])}</p>"
-        f"<p style='margin:0.3em 0 0 0'><strong>Nursing priorities:</strong></p>{_bullets(row['nursing_priorities'])}"
-        f"<p style='margin:0.2em 0'><strong>Patient teaching:</strong> {_e(row['patient_teaching'])}</p>"
-        f"{red_html}<p style='margin:0.2em 0'>{_sources(row['source_ids'])}</p>"
-    )
+def _stage(row: Any) -> dict[str, Any]:
+    """One stage row (Series or named tuple) as the templates read it."""
+    get = row.get if isinstance(row, pd.Series) else lambda k: getattr(row, k)
+    return {
+        "label": STAGE_LABELS[str(get("stage"))],
+        "time_point": get("time_point"),
+        "situation": get("situation"),
+        "decision": get("decision"),
+        "reasoning": get("reasoning"),
+        "nursing_priorities": _items(get("nursing_priorities")),
+        "patient_teaching": get("patient_teaching"),
+        "red_flags": _items(get("red_flags")),
+        "source_ids": str(get("source_ids")),
+    }
 
 
 def stage_view(case: str, stage: str) -> str:
@@ -351,72 +283,39 @@ def stage_view(case: str, stage: str) -> str:
     """
     row = stage_row(case, stage)
     cite_rows(pd.DataFrame([row]))
-    parts = [f"<div {_CARD}><p style='margin:0.2em 0'><strong>{_e(case_label(case))}</strong>: "
-             f"{_e(_case(case)['title'])} (synthetic case)</p>{_stage_block(row)}</div>"]
+    extras = []
     if stage in assessment_stages(case):
-        parts.append(_scores_html(scores(case, stage)))
-    parts.extend(_observation_html(o) for o in observations(case) if o.stage == stage)
-    return "\n".join(parts)
+        extras.append(Markup(_scores_html(scores(case, stage))))
+    extras.extend(Markup(_observation_html(o)) for o in observations(case) if o.stage == stage)
+    return _view("stage_view", case_label(case), _case(case)["title"], _stage(row), extras)
 
 
-def case_summary(case_id: str) -> View:
+def case_summary(case_id: str) -> Html:
     """Who the patient is, the problem, the overall goal and the treatments in order."""
     row = _case(case_id)
     cite(row["source_ids"])
     plan = cite_rows(treatments(case_id))
-    steps = "".join(
-        f"<li>{_e(t.label)} ({_e(t.modality_name.lower())}"
-        f"{'; ' + _e(t.role_label.lower()) if t.role in ('supportive', 'preparatory') else ''}"
-        f"{', only if needed' if t.decision == 'conditional' else ''})</li>"
+    steps = [
+        f"{t.label} ({t.modality_name.lower()}"
+        f"{'; ' + t.role_label.lower() if t.role in ('supportive', 'preparatory') else ''}"
+        f"{', only if needed' if t.decision == 'conditional' else ''})"
         for t in plan.itertuples(index=False)
-    )
-    markup = (
-        f"<div {_CARD}><p style='margin:0.2em 0'><strong>{_e(case_label(case_id))}: {_e(row['title'])}</strong></p>"
-        f"<p style='margin:0.2em 0'>{_e(row['summary'])} {_sources(row['source_ids'])}</p>"
-        f"<p style='margin:0.2em 0'><strong>Diagnosis:</strong> {_e(row['diagnosis'])}. "
-        f"<strong>Where:</strong> {_e(row['spinal_site'])}.</p>"
-        f"<p style='margin:0.2em 0'><strong>Overall goal:</strong> {_e(row['overall_goal'])}</p>"
-        f"<p style='margin:0.3em 0 0 0'><strong>Treatments, in order:</strong></p>"
-        f"<ol style='margin:0.1em 0 0.2em 1.3em;padding:0'>{steps}</ol></div>"
-    )
+    ]
+    markup = _view("summary", case_label(case_id), row.to_dict(), steps)
     text = f"{case_label(case_id)}: {row['title']}\n{row['summary']}\nGoal: {row['overall_goal']}"
-    return View(markup, text)
+    return Html(markup, text)
 
 
-def _journey_markup(case_id: str) -> str:
-    rows = cite_rows(stages(case_id))
-    body = []
-    for row in rows.itertuples(index=False):
-        story = (f"{_e(row.situation)}<br><strong>Decision:</strong> {_e(row.decision)}"
-                 f"<br><strong>Why:</strong> {_e(row.reasoning)}")
-        nursing = _bullets(row.nursing_priorities)
-        if _items(row.red_flags):
-            nursing += f"<strong>Red flags:</strong>{_bullets(row.red_flags)}"
-        body.append(
-            f"<tr><th scope='row' style='text-align:left;vertical-align:top'>{_e(STAGE_LABELS[row.stage])}"
-            f"<br><span style='font-weight:normal;font-size:90%'>{_e(row.time_point)}</span></th>"
-            f"<td {_TOP}>{story}</td><td {_TOP}>{nursing}</td>"
-            f"<td {_TOP}>{_e(row.patient_teaching)} {_sources(row.source_ids)}</td></tr>"
-        )
-    caption = f"{case_label(case_id)}: the case stage by stage (synthetic case)"
-    return (
-        f"<table style='border-collapse:collapse;margin:0.3em 0'><caption style='text-align:left;font-weight:bold'>"
-        f"{_e(caption)}</caption><thead><tr><th scope='col' style='text-align:left;width:13%'>Stage</th>"
-        "<th scope='col' style='text-align:left;width:37%'>What happens, the decision and why</th>"
-        "<th scope='col' style='text-align:left;width:28%'>Nursing priorities</th>"
-        "<th scope='col' style='text-align:left;width:22%'>Patient teaching</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
-
-
-def case_journey(case_id: str) -> View:
+def case_journey(case_id: str) -> Html:
     """The whole case stage by stage: what happens, the decision and why, nursing, teaching, red flags."""
-    rows = stages(case_id)
+    rows = cite_rows(stages(case_id))
+    caption = f"{case_label(case_id)}: the case stage by stage (synthetic case)"
+    markup = _view("journey", caption, [_stage(r) for r in rows.itertuples(index=False)])
     text = "\n".join(f"{STAGE_LABELS[r.stage]}: {r.decision}" for r in rows.itertuples(index=False))
-    return View(_journey_markup(case_id), f"{case_label(case_id)}, stage by stage\n{text}")
+    return Html(markup, f"{case_label(case_id)}, stage by stage\n{text}")
 
 
-def case_scores(case_id: str) -> View:
+def case_scores(case_id: str) -> Html:
     """SINS, ESCC and NOMS calculated from the case's findings, with the reasoning shown.
 
     For a case where the tools do not apply (a tumour inside the spinal cord),
@@ -424,35 +323,30 @@ def case_scores(case_id: str) -> View:
     """
     row = _case(case_id)
     found = assessment_stages(case_id)
-    parts = [f"<p style='margin:0.2em 0'><strong>Do the spine scores apply?</strong> {_e(row['scales_note'])} "
-             f"{_sources(row['source_ids'])}</p>"]
     cite(row["source_ids"])
+    parts = []
     texts = [str(row["scales_note"])]
     readings = observations(case_id)
     for stage in STAGES:
         if stage in found:
             result = scores(case_id, stage)
-            parts.append(_scores_html(result))
+            parts.append(Markup(_scores_html(result)))
             texts.append(f"{STAGE_LABELS[stage]}: SINS {result.sins.total} ({result.sins.category}); "
                          f"ESCC {result.escc.grade} ({result.escc.category}); NOMS: {result.noms.pathway}")
         for obs in (o for o in readings if o.stage == stage):
-            parts.append(_observation_html(obs))
+            parts.append(Markup(_observation_html(obs)))
             texts.append(f"{STAGE_LABELS[obs.stage]}: BP {obs.systolic_mm_hg}/{obs.diastolic_mm_hg} mm Hg, "
                          f"CTCAE v5.0 hypertension grade {obs.hypertension_grade}")
-    return View("\n".join(parts), "\n".join(texts))
+    markup = _view("case_scores", row["scales_note"], str(row["source_ids"]), parts)
+    return Html(markup, "\n".join(texts))
 
 
-def reflection_questions(case_id: str) -> View:
+def reflection_questions(case_id: str) -> Html:
     """The case's reflection questions, one per stage (suggested answers are for instructors)."""
     rows = cite_rows(stages(case_id))
-    items = "".join(
-        f"<li><strong>{_e(STAGE_LABELS[r.stage])}:</strong> {_e(r.reflection_question)}</li>"
-        for r in rows.itertuples(index=False)
-    )
-    markup = (f"<ol aria-label='Reflection questions for {_e(case_label(case_id))}'>{items}</ol>"
-              "<p style='font-size:90%'>Think each one through, write your answer, then discuss it in class.</p>")
+    items = [(STAGE_LABELS[r.stage], r.reflection_question) for r in rows.itertuples(index=False)]
     text = "\n".join(f"{i}. {r.reflection_question}" for i, r in enumerate(rows.itertuples(index=False), start=1))
-    return View(markup, text)
+    return Html(_view("reflection", case_label(case_id), items), text)
 
 
 # -- the whole set of cases ------------------------------------------------------
@@ -464,28 +358,12 @@ def all_cases_html() -> str:
     in each case's own section of the notebook (:func:`case_journey`,
     :func:`case_scores`), so they are not repeated here.
     """
-    body = []
+    groups = []
     for cid in case_ids():
         rows = cite_rows(stages(cid))
-        for index, row in enumerate(rows.itertuples(index=False)):
-            case_cell = (f"<th scope='rowgroup' rowspan='{len(rows)}' style='text-align:left;vertical-align:top'>"
-                         f"{_e(case_label(cid))}<br><span style='font-weight:normal'>{_e(_case(cid)['title'])}</span></th>"
-                         if index == 0 else "")
-            body.append(
-                f"<tr>{case_cell}<th scope='row' {_TOP_PLAIN}>"
-                f"{_e(STAGE_LABELS[row.stage])}</th><td {_TOP}>{_e(row.situation)}</td>"
-                f"<td {_TOP}>{_e(row.decision)}</td></tr>"
-            )
-    return (
-        "<p><strong>Case explorer</strong>: on a static page the controls cannot run, so this table lists every case "
-        "and stage. The nursing priorities, teaching, red flags and scores of each stage are in the case's own "
-        "section below.</p>"
-        "<table style='border-collapse:collapse'><caption style='text-align:left;font-weight:bold'>Every case, stage "
-        "by stage: what is happening and the decision (synthetic cases)</caption><thead><tr>"
-        "<th scope='col' style='text-align:left;width:16%'>Case</th><th scope='col' style='text-align:left;width:12%'>Stage</th>"
-        "<th scope='col' style='text-align:left'>What is happening</th><th scope='col' style='text-align:left'>Decision</th>"
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
+        groups.append({"label": case_label(cid), "title": _case(cid)["title"],
+                       "stages": [_stage(r) for r in rows.itertuples(index=False)]})
+    return _view("all_cases", groups)
 
 
 def case_explorer():
@@ -532,9 +410,10 @@ def _wrap(text: str, width: int = 16) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(html.escape(part) for part in lines)
+    return plotly_lines(*lines)
 
 
+@escaped_figure
 def timeline_chart() -> go.Figure:
     """Every case's treatments in order: symbol and colour by modality, open symbol when only if needed."""
     plan = cite_rows(treatments())
@@ -560,7 +439,9 @@ def timeline_chart() -> go.Figure:
                 size=16,
                 line=dict(width=2, color=MODALITY_COLOURS[modality]),
             ),
-            customdata=[[names[modality], r.label, r.role_label, r.rationale] for r in rows.itertuples(index=False)],
+            # escaped with the rest of the chart text by @escaped_figure
+            customdata=[[str(v) for v in (names[modality], r.label, r.role_label, r.rationale)]
+                        for r in rows.itertuples(index=False)],
             hovertemplate="%{y}, step %{x}<br>%{customdata[0]}: %{customdata[1]}<br>Role: %{customdata[2]}"
                           "<br>%{customdata[3]}<extra></extra>",
         ))
@@ -579,23 +460,17 @@ def timeline_chart() -> go.Figure:
     return fig
 
 
-def red_flags_table() -> View:
+def red_flags_table() -> Html:
     """Every red flag named in the cases, by case and stage."""
-    body, text = [], []
+    rows, text = [], []
     for cid in case_ids():
         for row in cite_rows(stages(cid)).itertuples(index=False):
             flags = _items(row.red_flags)
             if flags:
-                body.append(f"<tr><th scope='row' {_TOP_PLAIN}>"
-                            f"{_e(case_label(cid))}</th><td {_TOP}>{_e(STAGE_LABELS[row.stage])}</td>"
-                            f"<td {_TOP}>{_bullets(row.red_flags)}</td></tr>")
+                rows.append({"case": case_label(cid), "stage": STAGE_LABELS[row.stage], "flags": flags})
                 text.append(f"{case_label(cid)}, {STAGE_LABELS[row.stage]}: {'; '.join(flags)}")
     caption = "Red flags met in the cases: each one needs action at once"
-    markup = (f"<table style='border-collapse:collapse'><caption style='text-align:left;font-weight:bold'>{caption}"
-              "</caption><thead><tr><th scope='col' style='text-align:left'>Case</th><th scope='col' "
-              "style='text-align:left'>Stage</th><th scope='col' style='text-align:left'>Red flags</th></tr></thead>"
-              f"<tbody>{''.join(body)}</tbody></table>")
-    return View(markup, caption + "\n" + "\n".join(text))
+    return Html(_view("red_flags", caption, rows), caption + "\n" + "\n".join(text))
 
 
 # -- what if the findings were different? ------------------------------------------

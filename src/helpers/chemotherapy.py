@@ -18,7 +18,6 @@ Days are counted after the dose: day 0 is the treatment day.
 
 from __future__ import annotations
 
-import html
 import numbers
 import textwrap
 
@@ -30,6 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.tables import Table, styled
 
 #: Routes in teaching order (the ids of ``chemotherapy_routes``).
@@ -85,15 +85,11 @@ def _day(day: object) -> int:
 
 def _table(frame: pd.DataFrame, caption: str, one_item_per_line: bool = False) -> Table:
     """A captioned table (:func:`helpers.tables.styled`); optionally each line of a cell on its own line."""
-    shown = styled(frame, caption)
-    if one_item_per_line:
-        # !important: the td rule of helpers.tables.styled is more specific than a cell style
-        shown.styler.set_properties(**{"white-space": "pre-line !important"})
-    return shown
+    return styled(frame, caption, one_item_per_line=one_item_per_line)
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(html.escape(str(text)), width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 # --------------------------------------------------------------------------
@@ -152,6 +148,7 @@ def tissues() -> pd.DataFrame:
     return cite_rows(table)
 
 
+@escaped_figure
 def mechanism_chart() -> go.Figure:
     """From the tissue or signal it starts in, to side effect, to the nurse's first action; one row per side effect."""
     rows = tissues()
@@ -179,7 +176,7 @@ def mechanism_chart() -> go.Figure:
         box(0, y_group, _wrap(label, 16), colour, bold=True)
         for i in members:
             row = rows.iloc[i]
-            box(1, y_of[i], f"<b>{_wrap(row['effect'], 26)}</b><br><i>{_wrap(row['what_goes_wrong'], 30)}</i>", colour)
+            box(1, y_of[i], "<b>" + _wrap(row["effect"], 26) + "</b><br><i>" + _wrap(row["what_goes_wrong"], 30) + "</i>", colour)
             box(2, y_of[i], _wrap(row["first_nursing_action"], 32), colour)
     fig.update_layout(
         title="Why chemotherapy causes its common side effects, and what the nurse does first",
@@ -260,6 +257,7 @@ def _curve(points: pd.DataFrame) -> go.Scatter:
     )
 
 
+@escaped_figure
 def nadir_chart() -> go.Figure:
     """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and two later-nadir patterns."""
     course = blood_count_course()
@@ -278,7 +276,7 @@ def nadir_chart() -> go.Figure:
     notes = [
         dict(x=lowest["day"], y=lowest["neutrophils_percent_of_baseline"], text="Lowest point (nadir)",
              showarrow=True, arrowhead=2, ax=45, ay=35),
-        dict(x=recovered["day_min"], y=92, text=f"Usually recovered by<br>days {recovered['day_min']}–{recovered['day_max']}",
+        dict(x=recovered["day_min"], y=92, text=plotly_lines("Usually recovered by", f"days {recovered['day_min']}–{recovered['day_max']}"),
              showarrow=True, arrowhead=2, ax=-10, ay=-45),
     ]
     if not later.empty:
@@ -296,6 +294,7 @@ def nadir_chart() -> go.Figure:
     return fig
 
 
+@escaped_figure
 def cycle_chart(phase_id: str, day: int | None = None) -> go.Figure:
     """The usual (illustrative) course through one 28-day cycle with one phase highlighted, and the day if given."""
     phase = _phase(phase_id)
@@ -355,12 +354,7 @@ def cycle_summary(route: str, day: int) -> str:
     """One paragraph: the phase the day falls in, what the counts are doing, and the nursing focus."""
     phase = _phase(phase_for_day(day))
     name = _route_names()[_route(route)]
-    return (
-        f"<p><strong>Day {_day(day)} after the dose</strong> falls in the phase "
-        f"<em>{html.escape(str(phase['label']))}</em>. {html.escape(str(phase['blood_counts']))}</p>"
-        f"<p><strong>Route:</strong> {html.escape(name)}. <strong>Nursing focus:</strong> "
-        f"{html.escape(str(phase['nursing_focus']))}</p>"
-    )
+    return str(macro("lessons.html.j2", "cycle_summary", _day(day), phase.to_dict(), name))
 
 
 def cycle_view(route: str, day: int) -> list:
@@ -382,7 +376,8 @@ def cycle_checks_table() -> Table:
         row = {"Phase of the cycle": str(phase.label)}
         for route, title in columns.items():
             items = part[part["route_id"] == route]
-            row[title] = "\n".join(f"• {c} ({w})" for c, w in zip(items["check"], items["why"])) or "—"
+            row[title] = ("\n".join(f"• {c} ({w})" for c, w in zip(items["check"], items["why"]))
+                          or "None listed for this phase")
         rows.append(row)
     return _table(pd.DataFrame(rows), "What the nurse checks in each phase of a cycle, for every route and for each route",
                   one_item_per_line=True)
@@ -409,7 +404,7 @@ def cycle_explorer(route: str = "intravenous", day: int = 9) -> Explorer:
                                     continuous_update=False, description="Day after the dose",
                                     style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
     phase_table = phases()
-    options = [(str(p.label), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
+    options = [(plotly_safe(str(p.label)), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
     active = list(phase_table["id"]).index(phase_for_day(day))
     static = with_menu(options, title="Illustrative neutrophil course through one cycle (not a specific drug)",
                        menu_label="Phase", active=active)

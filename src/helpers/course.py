@@ -126,18 +126,26 @@ def learning_path_view():
 
 
 class _Links:
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{item.slug[:2]}</td><td>{item.title}</td>"
-            f'<td><a href="{binder_url(item.slug)}">Open {item.title} live on Binder</a></td>'
-            f'<td><a href="{nbviewer_url(item.slug)}">Read {item.title} on nbviewer</a></td></tr>'
+    """Binder and nbviewer links for every available notebook, as a captioned table."""
+
+    def _table(self):
+        import pandas as pd
+
+        from helpers.tables import Link, styled
+
+        rows = [
+            {
+                "Lesson": item.slug[:2],
+                "Title": item.title,
+                "Live (Binder)": Link(f"Open {item.title} live on Binder", binder_url(item.slug)),
+                "Static (nbviewer)": Link(f"Read {item.title} on nbviewer", nbviewer_url(item.slug)),
+            }
             for item in available()
-        )
-        return (
-            "<table><caption style='text-align:left;font-weight:bold'>Links to every available notebook</caption>"
-            "<thead><tr><th>Lesson</th><th>Title</th><th>Live (Binder)</th><th>Static (nbviewer)</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
+        ]
+        return styled(pd.DataFrame(rows), "Links to every available notebook")
+
+    def _repr_html_(self) -> str:
+        return self._table()._repr_html_()
 
     def __repr__(self) -> str:
         return "\n".join(f"{item.slug}: {binder_url(item.slug)} | {nbviewer_url(item.slug)}" for item in available())

@@ -309,6 +309,10 @@ def _parse(table: _Table, field: dict, row: int, text: str) -> object:
         raise table.error(row, name, f"value {_short(text)} is below the minimum {constraints['minimum']}")
     if "maximum" in constraints and value > constraints["maximum"]:
         raise table.error(row, name, f"value {_short(text)} is above the maximum {constraints['maximum']}")
+    if field.get("format") == "uri" and not re.fullmatch(r"https?://[^\s<>\"']+", text, flags=re.IGNORECASE):
+        # Only web links: a javascript:, data: or file: "link" would run or leak in the reader's browser.
+        raise table.error(row, name, f"value {_short(text)} is not a web link; allowed: an https:// or http:// URL "
+                                     "(a DOI as https://doi.org/...)")
     pattern = constraints.get("pattern")
     if pattern and not re.fullmatch(pattern, text):
         hint = "semicolon-separated ids with no spaces" if name == "source_ids" else "lower-case letters, digits and _ only"

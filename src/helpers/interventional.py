@@ -9,7 +9,6 @@ of the rows it shows (:func:`helpers.lesson.cite_rows`).
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
@@ -18,7 +17,9 @@ import plotly.graph_objects as go
 from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
-from helpers.lesson import cite_rows, source_links
+from helpers.lesson import cite_rows
+from helpers.render import escaped_figure, macro, plotly_lines
+from markupsafe import Markup
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -84,6 +85,7 @@ def noms_fit_table():
     return styled(table, "Where each procedure fits in the treatment plan")
 
 
+@escaped_figure
 def aims_chart() -> go.Figure:
     """Which aims each procedure serves: one marker per procedure-aim pair."""
     rows = procedures()
@@ -100,7 +102,7 @@ def aims_chart() -> go.Figure:
             x=aims, y=[name] * len(aims), mode="markers", name=name,
             marker=dict(color=PALETTE[index], symbol=PROCEDURE_SYMBOLS[index], size=16,
                         line=dict(color="white", width=1)),
-            hovertemplate=f"{html.escape(name)}: %{{x}}<extra></extra>",
+            hovertemplate=plotly_lines(name) + ": %{x}<extra></extra>",
         ))
     fig.update_layout(
         title="What each image-guided procedure aims to do",
@@ -137,7 +139,7 @@ def outcomes(study: str) -> pd.DataFrame:
 
 
 def _wrap(text: str, width: int = 95) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 def _population_note(rows: pd.DataFrame) -> dict:
@@ -148,6 +150,7 @@ def _population_note(rows: pd.DataFrame) -> dict:
                 yshift=-72, showarrow=False, align="left", font=dict(size=12))
 
 
+@escaped_figure
 def outcome_chart(study: str) -> go.Figure:
     """Mean scores over time for each arm of one trial, every value labelled.
 
@@ -171,14 +174,14 @@ def outcome_chart(study: str) -> go.Figure:
             text=[f"{v:.1f}" for v in part["value"]],
             textposition=["top center" if top_arm[t] == arm else "bottom center" for t in labels],
             line=dict(color=colour, dash=dash, width=3), marker=dict(symbol=symbol, size=12, color=colour),
-            hovertemplate=f"{ARM_LABELS[arm]}<br>%{{x}}: %{{y}}<extra></extra>",
+            hovertemplate=plotly_lines(ARM_LABELS[arm], "%{x}: %{y}") + "<extra></extra>",
         ))
     unit = str(rows["unit"].iloc[0])
     fig.update_layout(
-        title=f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment",
+        title=plotly_lines(f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment"),
         xaxis=dict(title="Time after the procedure or the start of care", type="category",
                    categoryorder="array", categoryarray=times),
-        yaxis=dict(title=f"{MEASURE_LABELS[measure]}<br>({unit})",
+        yaxis=dict(title=plotly_lines(MEASURE_LABELS[measure], f"({unit})"),
                    range=[0, float(rows["value"].max()) * 1.2]),
         legend=dict(title=dict(text="Treatment group"), orientation="h", y=1.02, yanchor="bottom", x=0),
         annotations=[_population_note(rows)],
@@ -188,6 +191,7 @@ def outcome_chart(study: str) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def leakage_chart() -> go.Figure:
     """How often cement leaked with each procedure, in each review that compared them (one bar group per review).
 
@@ -268,10 +272,8 @@ def procedure_summary(procedure: str) -> str:
     row = _procedure(procedure)
     items = [("Live imaging", "guidance"), ("How it works", "how_it_works"), ("Aims", "aims"),
              ("Main risks", "main_risks"), ("Where it fits", "where_it_fits"), ("What happens next", "follow_up")]
-    body = "".join(f"<dt><strong>{label}</strong></dt><dd>{html.escape(str(row[column]))}</dd>"
-                   for label, column in items)
-    return (f"<div><p><strong>{html.escape(str(row['name']))}</strong></p><dl>{body}</dl>"
-            f"<p style='font-size:85%'>Sources: {source_links(str(row['source_ids']))}</p></div>")
+    return str(macro("interventional.html.j2", "summary", str(row["name"]),
+                     [(label, str(row[column])) for label, column in items], str(row["source_ids"])))
 
 
 def procedure_view(procedure: str) -> list:
@@ -279,14 +281,14 @@ def procedure_view(procedure: str) -> list:
     return [procedure_summary(procedure), care_table(procedure)]
 
 
-def _care_list(rows: pd.DataFrame) -> str:
-    """Care actions as a list with one item per phase (before, after, going home)."""
+def _care_items(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """Care actions grouped by phase (before, after, going home): (phase label, actions)."""
     items = []
     for phase, label in PHASE_LABELS.items():
         actions = rows.loc[rows["phase"].astype(str) == phase, "action"]
         if len(actions):
-            items.append(f"<li><strong>{label}:</strong> {html.escape(' '.join(actions))}</li>")
-    return f"<ul>{''.join(items)}</ul>"
+            items.append((label, " ".join(actions)))
+    return items
 
 
 def all_procedures_view() -> str:
@@ -296,21 +298,11 @@ def all_procedures_view() -> str:
     then adds only the care that is specific to it.
     """
     care = care_rows()
-    parts = [
-        "<p><strong>Procedure explorer</strong>: on a static page the menu cannot run, so every procedure is "
-        "shown below. Open the notebook live to choose one at a time.</p>",
-        "<p><strong>Nursing care for every image-guided procedure</strong></p>",
-        _care_list(care[care["applies_to"].astype(str) == "all_procedures"]),
-    ]
+    shared = _care_items(care[care["applies_to"].astype(str) == "all_procedures"])
     every = procedures()
-    for pid, group in zip(every["subtype_id"], every["care_group"].astype(str)):
-        extra = care[care["applies_to"].astype(str) == group]
-        parts.append('<div style="border-top:1px solid #999;margin-top:0.8em;padding-top:0.4em">')
-        parts.append(procedure_summary(pid))
-        if len(extra):
-            parts.append("<p><em>Extra nursing care for this procedure</em></p>" + _care_list(extra))
-        parts.append("</div>")
-    return "\n".join(parts)
+    cards = [(Markup(procedure_summary(pid)), _care_items(care[care["applies_to"].astype(str) == group]))
+             for pid, group in zip(every["subtype_id"], every["care_group"].astype(str))]
+    return str(macro("interventional.html.j2", "all_procedures", shared, cards))
 
 
 def procedure_explorer() -> Explorer:

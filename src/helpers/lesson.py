@@ -13,12 +13,12 @@ every build.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import pandas as pd
 
 from helpers.errors import DataError
+from helpers.render import macro
 
 SECTIONS = ("nursing_considerations", "patient_teaching", "key_points", "red_flags")
 _cited: dict[str, None] = {}  # insertion-ordered set of source ids shown so far
@@ -45,11 +45,6 @@ def cite_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def source_links(source_ids: str) -> str:
-    """Inline citation links to the reference list, e.g. ``[fisher2010_sins]``."""
-    return ", ".join(f'<a href="#ref-{s}">{html.escape(s)}</a>' for s in _split(source_ids))
-
-
 class Points:
     """A bulleted list of cited teaching points."""
 
@@ -58,11 +53,8 @@ class Points:
         self.title = title
 
     def _repr_html_(self) -> str:
-        items = "".join(
-            f"<li>{html.escape(str(row.text))} <span style='font-size:85%'>[{source_links(str(row.source_ids))}]</span></li>"
-            for row in self.rows.itertuples(index=False)
-        )
-        return f"<ul aria-label='{html.escape(self.title)}'>{items}</ul>"
+        rows = [{"text": str(r.text), "source_ids": str(r.source_ids)} for r in self.rows.itertuples(index=False)]
+        return str(macro("lesson.html.j2", "points", self.title, rows))
 
     def __repr__(self) -> str:
         return "\n".join(f"- {row.text} [{row.source_ids}]" for row in self.rows.itertuples(index=False))
@@ -99,16 +91,11 @@ class References:
         self.rows = [(i, sources.loc[i]) for i in ids]
 
     def _repr_html_(self) -> str:
-        items = []
-        for source_id, row in self.rows:
-            url = str(row.get("url", "") or "")
-            publisher = html.escape(str(row.get("publisher", "") or "the publisher"))
-            link = f' <a href="{html.escape(url)}">Go to the source ({publisher})</a>' if url else ""
-            items.append(
-                f'<li id="ref-{source_id}"><code>{html.escape(source_id)}</code>: '
-                f"{html.escape(str(row['citation']))}{link}</li>"
-            )
-        return "<ol>" + "".join(items) + "</ol>"
+        from helpers.tables import safe_href
+
+        rows = [(source_id, str(row["citation"]), safe_href(row.get("url", "")),
+                 str(row.get("publisher", "") or "the publisher")) for source_id, row in self.rows]
+        return str(macro("lesson.html.j2", "references", rows))
 
     def __repr__(self) -> str:
         return "\n".join(f"{n}. [{i}] {row['citation']}" for n, (i, row) in enumerate(self.rows, start=1))

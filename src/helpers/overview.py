@@ -6,7 +6,6 @@ Used by ``01_treatment_overview``.
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +15,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.tables import styled
 
 
@@ -66,6 +66,7 @@ def _names() -> dict[str, str]:
     return dict(zip(overview["modality_id"], overview["name"]))
 
 
+@escaped_figure
 def invasiveness_chart() -> go.Figure:
     """Each treatment's range of invasiveness across its forms, with each form marked."""
     subtypes = cite_rows(data.load("modality_subtypes"))
@@ -115,6 +116,7 @@ def invasiveness_chart() -> go.Figure:
     return fig
 
 
+@escaped_figure
 def goals_chart() -> go.Figure:
     """Which goals each treatment typically serves (a dot for each pairing)."""
     links = cite_rows(data.load("modality_goals"))
@@ -133,7 +135,7 @@ def goals_chart() -> go.Figure:
                 mode="markers",
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=16),
-                hovertemplate=f"{html.escape(names[modality])}: %{{x}}<extra></extra>",
+                hovertemplate=plotly_lines(names[modality]) + ": %{x}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -165,6 +167,7 @@ def scenario_choices() -> list[tuple[str, str]]:
     return list(zip(scenarios["title"].astype(str), scenarios["id"].astype(str)))
 
 
+@escaped_figure
 def scenario_chart(scenario_id: str) -> go.Figure:
     """The treatments considered for a scenario, in order, labelled with their role."""
     plan = cite_rows(data.scenario_plan(scenario_id))
@@ -227,11 +230,7 @@ def scenario_table(scenario_id: str):
 def scenario_summary(scenario_id: str) -> str:
     scenarios = data.load("scenarios").set_index("id")
     row = scenarios.loc[scenario_id]
-    return (
-        f"<p><strong>{html.escape(str(row['title']))}</strong> (synthetic teaching scenario). "
-        f"{html.escape(str(row['summary']))}</p>"
-        f"<p><strong>Overall goal:</strong> {html.escape(str(row['overall_goal']))}</p>"
-    )
+    return str(macro("lessons.html.j2", "scenario_summary", row.to_dict()))
 
 
 def scenario_view(scenario: str) -> list:
@@ -264,7 +263,7 @@ def scenario_explorer() -> Explorer:
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
                                 layout=widgets.Layout(width="32em"))
-    static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
+    static = with_menu([(plotly_safe(title), scenario_chart(sid)) for title, sid in choices],
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))
     return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
@@ -288,6 +287,7 @@ def side_effect_burden(modality_id: str, subtype_id: str = "") -> int:
 _OFFSETS = dict(zip(MODALITY_ORDER, (-0.2, -0.1, 0.0, 0.1, 0.2)))
 
 
+@escaped_figure
 def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     subtypes = cite_rows(data.load("modality_subtypes")).set_index("id")
     links = cite_rows(data.load("subtype_goals"))
@@ -325,6 +325,7 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def invasiveness_goals_chart() -> go.Figure:
     """Each form of each treatment placed by invasiveness and by the goals it serves.
 
@@ -332,7 +333,7 @@ def invasiveness_goals_chart() -> go.Figure:
     """
     names = _names()
     options = [("All treatments", _invasiveness_goal_figure(list(MODALITY_ORDER)))]
-    options += [(names[m], _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
+    options += [(plotly_safe(names[m]), _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
     return with_menu(options, title="Invasiveness against goals, for each form of treatment", menu_label="Showing")
 
 
@@ -363,6 +364,7 @@ def comparison_explorer() -> Explorer:
                     title="Treatment comparison")
 
 
+@escaped_figure
 def onset_timeline() -> go.Figure:
     """When each treatment's side effects start: how many fall in each onset phase.
 
@@ -384,7 +386,7 @@ def onset_timeline() -> go.Figure:
             if len(part):
                 xs.append(ONSET_LABELS[phase])
                 counts.append(len(part))
-                lists.append("<br>".join(html.escape(e) for e in part["effect"]))
+                lists.append(plotly_lines(*part["effect"]))
         fig.add_trace(
             go.Scatter(
                 x=xs,

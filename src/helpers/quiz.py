@@ -10,14 +10,18 @@ it works identically in JupyterLab, on nbviewer and in a printed handout
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from helpers.errors import DataError
+from markupsafe import Markup
 
-QUIZ_DIR = Path(__file__).resolve().parents[2] / "data" / "quizzes"
+from helpers.errors import DataError
+from helpers.render import macro
+
+#: Where the quiz files are; None means ``quizzes/`` inside the data folder
+#: (:func:`helpers.data.data_dir`, which honours ``SPINE_DATA_DIR``).
+QUIZ_DIR: Path | None = None
 LETTERS = "ABCDEFGHIJ"
 
 
@@ -64,16 +68,30 @@ def _check(question: dict, where: str) -> None:
             raise DataError(f"{where}: answer index {index!r} is not one of the options 0..{len(options) - 1}")
 
 
-@cache
+def quiz_dir() -> Path:
+    """The folder of quiz files (``QUIZ_DIR`` if set, else ``quizzes/`` in the data folder)."""
+    if QUIZ_DIR is not None:
+        return Path(QUIZ_DIR)
+    from helpers.data import data_dir
+
+    return data_dir() / "quizzes"
+
+
 def load_quiz(notebook: str) -> tuple[Question, ...]:
     """The questions for a notebook, checked against the schema and the sources."""
-    path = QUIZ_DIR / f"{notebook}.json"
+    return _load_quiz(str(quiz_dir()), notebook)
+
+
+@cache
+def _load_quiz(folder: str, notebook: str) -> tuple[Question, ...]:
+    directory = Path(folder)
+    path = directory / f"{notebook}.json"
     if not path.exists():
-        available = ", ".join(sorted(p.stem for p in QUIZ_DIR.glob("[0-9]*.json")))
-        raise DataError(f"{path.relative_to(QUIZ_DIR.parents[1])}: no such quiz; available: {available}")
+        available = ", ".join(sorted(p.stem for p in directory.glob("[0-9]*.json")))
+        raise DataError(f"data/quizzes/{path.name}: no such quiz; available: {available}")
     from helpers.data import read_checked_json
 
-    raw = read_checked_json(path, QUIZ_DIR / "schema.json", f"data/quizzes/{path.name}")
+    raw = read_checked_json(path, directory / "schema.json", f"data/quizzes/{path.name}")
     questions = []
     for number, item in enumerate(raw["questions"], start=1):
         _check(item, f"data/quizzes/{path.name}: question {number} ({item['id']})")
@@ -81,29 +99,15 @@ def load_quiz(notebook: str) -> tuple[Question, ...]:
     return tuple(questions)
 
 
+load_quiz.cache_clear = _load_quiz.cache_clear  # type: ignore[attr-defined]
+
+
 def render_question(number: int, question: Question, cite) -> str:
+    """One question as HTML: prompt, lettered options, the answer folded in ``<details>``."""
     kind = {"single": "Choose one.", "multiple": "Choose all that apply.",
             "numeric": f"Work it out{' in ' + question.unit if question.unit else ''}."}[question.type]
-    parts = [
-        '<div class="knowledge-check" style="margin:0 0 1em 0">',
-        f"<p><strong>Question {number}.</strong> {html.escape(question.prompt)} <em>{kind}</em></p>",
-    ]
-    if question.options:
-        # Letters are written out: list-style letters are lost in some renderers
-        # (nbconvert's CSS shows 1, 2, 3), while the answers refer to A, B, C.
-        parts.append('<ul style="list-style:none;padding-left:1.2em">')
-        parts.extend(
-            f"<li><strong>{LETTERS[i]}.</strong> {html.escape(option)}</li>"
-            for i, option in enumerate(question.options)
-        )
-        parts.append("</ul>")
     sources = "; ".join(cite(question.source_ids))
-    parts.append(
-        "<details><summary>Show the answer</summary>"
-        f"<p><strong>Answer: {html.escape(question.answer_text())}.</strong> {html.escape(question.feedback)}</p>"
-        f'<p style="font-size:90%">Source: {html.escape(sources)}</p></details></div>'
-    )
-    return "\n".join(parts)
+    return str(macro("quiz.html.j2", "question", number, question, kind, LETTERS, question.answer_text(), sources))
 
 
 class KnowledgeCheck:
@@ -116,10 +120,8 @@ class KnowledgeCheck:
     def _repr_html_(self) -> str:
         from helpers.data import cite
 
-        body = [render_question(i, q, cite) for i, q in enumerate(self.questions, start=1)]
-        intro = ("<p>Answer each question in your head or on paper first, then open "
-                 "<em>Show the answer</em> to check your reasoning.</p>")
-        return intro + "\n".join(body)
+        body = [Markup(render_question(i, q, cite)) for i, q in enumerate(self.questions, start=1)]
+        return str(macro("quiz.html.j2", "check", body))
 
     def __repr__(self) -> str:
         return f"Knowledge check for {self.notebook}: {len(self.questions)} questions"

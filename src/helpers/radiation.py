@@ -20,7 +20,6 @@ in ``radiobiology_parameters.csv``.  Doses are in gray (Gy).
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,6 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
+from helpers.render import escaped_figure, macro, plotly_safe
 from helpers.tables import styled
 
 MODALITY = "radiation_therapy"
@@ -135,6 +135,7 @@ def _short(total: float, fractions: int) -> str:
     return f"{total:g} Gy × 1" if fractions == 1 else f"{total:g} Gy in {fractions}"
 
 
+@escaped_figure
 def fraction_map() -> go.Figure:
     """Dose per fraction against number of fractions, one marker per schedule."""
     frame = schedules(10.0)
@@ -179,6 +180,7 @@ def _text_position(frame: pd.DataFrame, row) -> str:
     return "middle right"
 
 
+@escaped_figure
 def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
     """EQD2 of every schedule (bars, largest at the top) with its physical total dose.
 
@@ -244,25 +246,17 @@ def schedule_summary(regimen_id: str, alpha_beta_gy: float) -> str:
     frame = schedules(alpha_beta_gy)
     row = frame[frame["id"].astype(str) == regimen_id].iloc[0]
     meaning = _alpha_beta_row(alpha_beta_gy)
-    about = f" ({html.escape(str(meaning['applies_to']).lower())})" if meaning is not None else ""
     if meaning is not None:
         cite(meaning["source_ids"])
-    n = int(row["fractions"])
-    parts = [
-        f"<p><strong>{html.escape(str(row['name']))}</strong>: {n} fraction{'s' if n != 1 else ''} of "
-        f"{row['dose_per_fraction_gy']:g} Gy.</p>",
-        f"<p>With α/β = {alpha_beta_gy:g} Gy{about}: <strong>BED {row['bed_gy']:.1f} Gy, "
-        f"EQD2 {row['eqd2_gy']:.1f} Gy</strong>. That is number {int(row['rank'])} of {len(frame)} "
-        f"schedules, counting from the highest EQD2.</p>",
-    ]
-    if bool(row["nominal"]):
-        parts.append(f"<p><strong>Nominal value:</strong> {row['dose_per_fraction_gy']:g} Gy per fraction is above "
-                     f"{nominal_above_gy():g} Gy, where the linear-quadratic model is less reliable.</p>")
-    if meaning is not None:
-        parts.append(f"<p><em>About this α/β:</em> {html.escape(str(meaning['note']))}</p>")
-    parts.append(f"<p><em>Typical use:</em> {html.escape(str(row['typical_use']))} "
-                 f"<em>Evidence:</em> {html.escape(str(row['evidence_note']))}</p>")
-    return "\n".join(parts)
+    return str(macro(
+        "lessons.html.j2", "schedule_summary", str(row["name"]), int(row["fractions"]),
+        f"{row['dose_per_fraction_gy']:g}", f"{alpha_beta_gy:g}",
+        str(meaning["applies_to"]).lower() if meaning is not None else "",
+        f"{row['bed_gy']:.1f}", f"{row['eqd2_gy']:.1f}", int(row["rank"]), len(frame),
+        f"{nominal_above_gy():g}" if bool(row["nominal"]) else "",
+        str(meaning["note"]) if meaning is not None else "",
+        str(row["typical_use"]), str(row["evidence_note"]),
+    ))
 
 
 def fractionation_view(schedule: str, alpha_beta: float) -> list:
@@ -270,9 +264,10 @@ def fractionation_view(schedule: str, alpha_beta: float) -> list:
     return [schedule_summary(schedule, alpha_beta), eqd2_chart(alpha_beta, highlight=schedule)]
 
 
+@escaped_figure
 def eqd2_menu_chart() -> go.Figure:
     """Static face: the EQD2 chart with a menu over the α/β ratios."""
-    return with_menu([(label, eqd2_chart(ab)) for label, ab in alpha_beta_options()],
+    return with_menu([(plotly_safe(label), eqd2_chart(ab)) for label, ab in alpha_beta_options()],
                      title="EQD2 of every schedule", menu_label="α/β")
 
 
@@ -431,11 +426,7 @@ def level_summary(level_id: str) -> str:
     row = levels.loc[level_id]
     general = any_level_effects()
     acute = general[general["onset_phase"].astype(str) != "late"]["effect"]
-    return (
-        f"<p><strong>{html.escape(str(row['name']))}</strong> (vertebrae {html.escape(str(row['vertebrae']))}). "
-        f"<em>Organs in or near the beam:</em> {html.escape(str(row['organs_near_field']))}.</p>"
-        f"<p><em>Also possible at any level:</em> {html.escape('; '.join(acute.str.lower()))}.</p>"
-    )
+    return str(macro("lessons.html.j2", "level_summary", row.to_dict(), "; ".join(acute.str.lower())))
 
 
 def level_table(level_id: str):

@@ -16,19 +16,31 @@ JupyterLab's sanitizer and nbviewer strip ``<style>`` blocks.
 
 from __future__ import annotations
 
-from functools import cache
+import html
+import re
+from functools import cache, wraps
 from pathlib import Path
 
 import jinja2
+import numpy as np
 from markupsafe import Markup
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
+def split_ids(source_ids: object) -> list[str]:
+    """``"a;b"`` (or a list of such strings) as a list of ids."""
+    if isinstance(source_ids, str):
+        return [s.strip() for s in source_ids.split(";") if s.strip()]
+    if isinstance(source_ids, (list, tuple)):
+        return [s for item in source_ids for s in split_ids(item)]
+    return []
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescape on for every template)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
@@ -36,11 +48,93 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals["split_ids"] = split_ids
+    return env
 
 
 def render(template: str, **context: object) -> Markup:
     """Render ``templates/<template>`` with ``context``; the result is safe markup."""
     return Markup(environment().get_template(template).render(**context).strip())
+
+
+def macro(template: str, name: str, /, *args: object, **kwargs: object) -> Markup:
+    """Call macro ``name`` of ``templates/<template>``; the result is safe markup.
+
+    A module with several views keeps them as macros of one template file.
+    """
+    module = environment().get_template(template).module
+    return Markup(str(getattr(module, name)(*args, **kwargs)).strip())
+
+
+def plotly_lines(*lines: object) -> str:
+    """Text for a plotly label, title or hover: each line escaped, joined by line breaks.
+
+    Plotly reads its text as a subset of HTML (``<b>``, ``<br>``, ``<a href>``),
+    so text from data is escaped here like in the templates.
+    """
+    return "<br>".join(html.escape(str(line), quote=False) for line in lines)
+
+
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+#: Trace attributes whose strings plotly draws as (a subset of) HTML and which carry text from data.
+_TRACE_TEXT = ("x", "y", "name", "text", "hovertext", "customdata", "labels", "legendgroup")
+
+
+def plotly_safe(text: str) -> str:
+    """``text`` with every ``<`` and ``>`` escaped except line breaks (idempotent).
+
+    ``&`` is left alone, so text already escaped (:func:`plotly_lines`) is
+    not escaped twice, and a second pass changes nothing.
+    """
+    return "<br>".join(part.replace("<", "&lt;").replace(">", "&gt;") for part in _LINE_BREAK.split(text))
+
+
+def _safe(value: object) -> object:
+    if isinstance(value, str):
+        return plotly_safe(value)
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        out = np.empty(value.shape, dtype=object)
+        for index, item in np.ndenumerate(value):
+            out[index] = _safe(item)
+        return out
+    return value
+
+
+def escape_figure_text(fig):
+    """Escape the text from data that a figure shows (category labels, names, text, hover data).
+
+    Plotly draws these strings as a subset of HTML, so markup in a data cell
+    would be applied (bold, links) instead of shown.  Titles, annotations'
+    text and hover templates are written by the helpers and are left alone;
+    annotation positions on a category axis are escaped like the categories.
+    """
+    for trace in fig.data:
+        for key in _TRACE_TEXT:
+            if key in trace and trace[key] is not None:
+                trace[key] = _safe(trace[key])
+    for name in list(fig.layout):
+        if name.startswith(("xaxis", "yaxis")):
+            axis = fig.layout[name]
+            for key in ("categoryarray", "ticktext"):
+                if axis[key] is not None:
+                    axis[key] = _safe(axis[key])
+    for annotation in fig.layout.annotations or ():
+        for key in ("x", "y"):
+            if isinstance(annotation[key], str):
+                annotation[key] = plotly_safe(annotation[key])
+    return fig
+
+
+def escaped_figure(builder):
+    """Decorator for a chart builder: its figure's text from data is escaped (:func:`escape_figure_text`)."""
+
+    @wraps(builder)
+    def build(*args, **kwargs):
+        return escape_figure_text(builder(*args, **kwargs))
+
+    return build
 
 
 class Html:

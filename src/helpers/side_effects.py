@@ -27,7 +27,8 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
-from helpers.tables import styled
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
+from helpers.tables import Strong, styled
 
 # -- how often: the one place the frequency bands are defined -------------------
 #: Frequency bands, highest first: (key, label, lowest incidence in percent that
@@ -286,6 +287,7 @@ _COUNTS_COLOURS = dict(zip(COUNTS_LABELS, (PALETTE[0], PALETTE[1], PALETTE[2], P
 _AXIS_MIN, _AXIS_MAX = 0.01, 100.0  # percent; the log axis spans four decades
 
 
+@escaped_figure
 def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
     """How often each side effect occurs: the cited incidence as a range on a log percent axis.
 
@@ -399,6 +401,7 @@ def wrap_label(text: str, width: int) -> str:
     return "<br>".join(_html.escape(item) for item in lines)
 
 
+@escaped_figure
 def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> go.Figure:
     """When each side effect starts: a bar for a sourced day range, else the phase.
 
@@ -415,7 +418,7 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
         hovertemplate="%{y}<br>Starts: %{customdata[0]}<br>Lasts: %{customdata[1]}<extra></extra>",
     )
     fig.update_layout(
-        title=f"When the side effects of {name.lower()} start",
+        title=f"When the side effects of {plotly_safe(name.lower())} start",
         xaxis=dict(title="Onset phase after treatment starts", type="category", categoryorder="array",
                    categoryarray=list(ONSET_LABELS.values())),
         yaxis=dict(title="Side effect", type="category", categoryorder="array",
@@ -463,6 +466,7 @@ def _day_range(low, high) -> str:
     return f"{int(low)}–{int(high)}" if int(low) != int(high) else f"{int(low)}"
 
 
+@escaped_figure
 def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure:
     """How many side effects each treatment has in each body system.
 
@@ -517,8 +521,8 @@ def body_system_table():
             "Body system": [_body_system_label(str(s)) for s in systems],
             **{
                 names[m]: [
-                    "<br>".join(f"• {_html.escape(e)}" for e in
-                                rows[(rows["modality_id"] == m) & (rows["body_system"] == s)]["effect"]) or "—"
+                    [f"• {e}" for e in rows[(rows["modality_id"] == m) & (rows["body_system"] == s)]["effect"]]
+                    or "None listed in this collection"
                     for s in systems
                 ]
                 for m in MODALITY_ORDER
@@ -569,8 +573,8 @@ def onset_table():
             "When it starts": [ONSET_LABELS[str(p)] for p in rows["onset_phase"]],
             "Side effect (treatment)": [f"{e} ({t.lower()})" for e, t in zip(rows["effect"], rows["treatment"])],
             "Onset (in words; days only where a source gives them)": [
-                f"{text} <strong>Days {days}.</strong>" if days else text
-                for text, days in zip(rows["onset_text"].map(_html.escape), rows["days"])
+                (text, Strong(f"Days {days}.")) if days else text
+                for text, days in zip(rows["onset_text"], rows["days"])
             ],
             "How long it lasts": rows["duration_text"].replace("", "—"),
         }
@@ -578,6 +582,7 @@ def onset_table():
     return styled(table, "When side effects start and how long they last, across all treatments")
 
 
+@escaped_figure
 def onset_days_chart() -> go.Figure:
     """Onset as a bar of days, for the side effects whose source gives days.
 
@@ -667,14 +672,9 @@ def mechanism_summary(modality_id: str) -> str:
     """HTML: each mechanism group of a modality with its explanation."""
     rows = mechanism_rows(modality_id)
     name = _modality_names()[modality_id]
-    parts = [f"<p><strong>Why {_html.escape(name.lower())} causes its side effects</strong></p><ul>"]
-    for group, part in rows.groupby("group", sort=False):
-        explanation = part["explanation"].iloc[0] or "Each side effect below has its own explanation."
-        effects_list = ", ".join(part["effect"])
-        parts.append(f"<li><strong>{_html.escape(group)}.</strong> {_html.escape(explanation)} "
-                     f"<em>Side effects: {_html.escape(effects_list)}.</em></li>")
-    parts.append("</ul>")
-    return "".join(parts)
+    groups = [(group, part["explanation"].iloc[0] or "Each side effect below has its own explanation.",
+               ", ".join(part["effect"])) for group, part in rows.groupby("group", sort=False)]
+    return str(macro("lessons.html.j2", "mechanism_summary", name.lower(), groups))
 
 
 def mechanism_table(modality_id: str):

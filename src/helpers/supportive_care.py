@@ -16,7 +16,6 @@ Every builder records the sources of the rows it shows (:func:`helpers.lesson.ci
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
@@ -26,7 +25,8 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.tables import styled
 from helpers.explorer import Explorer, message_html
-from helpers.lesson import cite_rows, source_links
+from helpers.lesson import cite_rows
+from helpers.render import escaped_figure, macro, plotly_lines
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
 # Readable labels for the project's evidence categories (data/README.md explains them).
@@ -85,7 +85,7 @@ def _varies_text(varies: bool, note: str) -> str:
 
 
 def _wrap(text: str, width: int = 46) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 # -- from a side effect to supportive care ------------------------------------
@@ -158,12 +158,7 @@ def care_summary(side_effect_id: str) -> str:
     row = _check_effect(side_effect_id)
     cite_rows(pd.DataFrame([row]))
     treatment = _modality_names()[row["modality_id"]]
-    flags = f"<br><strong>Red flags:</strong> {html.escape(row['red_flags'])}" if row["red_flags"] else ""
-    return (
-        f"<p><strong>{html.escape(row['effect'])}</strong> (after {html.escape(treatment.lower())}). "
-        f"{html.escape(row['mechanism'])}{flags} "
-        f"<span style='font-size:85%'>[{source_links(row['source_ids'])}]</span></p>"
-    )
+    return str(macro("supportive_care.html.j2", "care_summary", row.to_dict(), treatment.lower()))
 
 
 def care_view(side_effect: str) -> list:
@@ -225,6 +220,7 @@ def services_table(categories: tuple[str, ...] = SERVICE_CATEGORIES):
     return styled(table, "Supportive care services offered alongside treatment")
 
 
+@escaped_figure
 def evidence_chart() -> go.Figure:
     """How firmly the cited sources back each kind of supportive care.
 
@@ -292,7 +288,7 @@ def medicines_table():
         column = []
         for aspect in ASPECT_LABELS:
             items = points[(points["medicine"] == medicine) & (points["aspect"] == aspect)]["point"]
-            column.append("<br>".join(f"• {html.escape(p)}" for p in items) or "—")
+            column.append([f"• {p}" for p in items])  # one item per line; none: the table says so
         cells[medicine] = column
     table = pd.DataFrame({"": list(ASPECT_LABELS.values()), **cells})
     return styled(table, "Steroids and blood thinners: what the nurse needs to know")
@@ -306,6 +302,7 @@ def mscc_signs() -> pd.DataFrame:
     return cite_rows(signs.sort_values("stage", kind="stable").reset_index(drop=True))
 
 
+@escaped_figure
 def mscc_signs_chart() -> go.Figure:
     """Each warning sign placed by how early it appears, marked by how fast to act."""
     signs = mscc_signs()

@@ -18,7 +18,6 @@ wrapper that shows a shared calculator and records its sources
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 
@@ -30,7 +29,8 @@ from helpers import calculators as calc
 from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
-from helpers.lesson import cite_rows, source_links
+from helpers.lesson import cite_rows
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -129,30 +129,13 @@ def nursing_priorities(situation_id: str) -> list[str]:
 def situation_card(situation_id: str) -> str:
     """HTML: one situation's case, goal, approach, removal, next step, recovery and nursing priorities."""
     row = _situation(situation_id)
-    e = lambda value: html.escape(str(value))  # noqa: E731
-    parts = [
-        f'<div role="region" aria-label="{e(row["situation"])}" style="border-left:4px solid #0072B2;padding:4px 10px">',
-        f"<p><strong>{e(row['situation'])}</strong> ({e(TUMOUR_GROUP_LABELS[str(row['tumour_group'])])}). "
-        f"{e(row['synthetic_case'])}</p>",
-        f"<p><strong>Goal:</strong> {e(row['goal'])}</p>",
-        f"<p><strong>Form of surgery:</strong> {e(row['subtype_name'])}</p>",
-        f"<p><strong>Approach:</strong> {e(row['approach'])}</p>",
-        f"<p><strong>How much tumour is removed:</strong> {e(TUMOUR_REMOVAL_LABELS[str(row['tumour_removal'])])}.</p>",
-    ]
-    if str(row["evidence_note"]):
-        parts.append(f"<p><strong>Evidence:</strong> {e(row['evidence_note'])}</p>")
-    parts += [
-        f"<p><strong>What usually comes next:</strong> {e(row['next_treatment'])}</p>",
-        f"<p><strong>Expected recovery:</strong> {e(row['expected_recovery'])}</p>",
-        "<p><strong>Nursing priorities after surgery:</strong></p><ul>"
-        + "".join(f"<li>{e(p)}</li>" for p in nursing_priorities(situation_id)) + "</ul>",
-        f'<p style="font-size:90%">Sources: {source_links(str(row["source_ids"]))}</p></div>',
-    ]
-    return "\n".join(parts)
+    return str(macro("surgery.html.j2", "situation_card", row.to_dict(),
+                     TUMOUR_GROUP_LABELS[str(row["tumour_group"])],
+                     TUMOUR_REMOVAL_LABELS[str(row["tumour_removal"])], nursing_priorities(situation_id)))
 
 
 def _wrap(text: str, width: int = 30) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return plotly_lines(*textwrap.wrap(str(text), width))
 
 
 def goal_axis_order(links: pd.DataFrame) -> list[str]:
@@ -164,6 +147,7 @@ def goal_axis_order(links: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(main + links["goal"].tolist()))
 
 
+@escaped_figure
 def aims_chart(highlight: str | None = None) -> go.Figure:
     """What surgery aims at in each situation: a star for the main aim, an open circle for other aims.
 
@@ -198,7 +182,7 @@ def aims_chart(highlight: str | None = None) -> go.Figure:
             ))
     title = "What surgery aims to do in each situation"
     if highlight is not None:
-        title += f"<br><sup>Highlighted: {html.escape(titles[highlight])}</sup>"
+        title += "<br><sup>" + plotly_lines(f"Highlighted: {titles[highlight]}") + "</sup>"
     fig.update_layout(
         title=title,
         xaxis=dict(title="Goal of surgery", type="category", categoryorder="array", categoryarray=used_goals,
@@ -335,6 +319,7 @@ def pooled_outcomes() -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+@escaped_figure
 def mis_evidence_chart() -> go.Figure:
     """Forest plot: each pooled outcome of MIS versus open surgery with its 95% confidence interval.
 
@@ -364,14 +349,14 @@ def mis_evidence_chart() -> go.Figure:
                 marker=dict(symbol=style["symbol"], color=style["colour"], size=13, line=dict(width=2, color=style["colour"])),
                 name=style["label"], legendgroup=direction, showlegend=direction not in shown,
                 customdata=sub[["ci_low", "ci_high"]].to_numpy(),
-                hovertemplate="%{y}: %{x}" + unit + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
+                hovertemplate="%{y}: %{x}" + plotly_safe(unit) + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
             ), row=panel, col=1)
             shown.add(direction)
         low = min(part["ci_low"].min(), null)
         high = max(part["ci_high"].max(), null)
         pad = (high - low) * 0.12
         fig.add_vline(x=null, line=dict(color="#444444", dash="dash", width=1), row=panel, col=1)
-        fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({key[1]}), MIS minus open"),
+        fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({plotly_safe(key[1])}), MIS minus open"),
                          range=[low - pad, high + pad], row=panel, col=1)
         # Headroom above the top row so its value label is not clipped.
         fig.update_yaxes(title_text="Outcome", type="category", range=[-0.5, len(part) - 0.2], row=panel, col=1)

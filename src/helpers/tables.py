@@ -1,60 +1,190 @@
-"""Readable, deterministic HTML tables for notebooks."""
+"""Readable, deterministic, escaped HTML tables for notebooks.
+
+Every table a notebook shows goes through :func:`styled`, which renders it
+with the ``captioned_table`` macro (``templates/_macros.html.j2``): cell text
+is escaped by the template, so a value such as ``<LLN to 1,500/mm³`` shows
+exactly that.  A cell may hold, besides plain text or a number:
+
+- a list: its items on separate lines;
+- :class:`Link`: a link composed from escaped parts (only ``http(s):`` and
+  in-page ``#`` targets are links; anything else is shown as text);
+- :class:`Strong`: bold text;
+- a tuple of the above: the parts one after another.
+
+An empty cell never stays blank: :func:`missing_text` says what it means,
+by column, in one place (:data:`MISSING_BY_COLUMN`).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import html
-import re
+import math
+from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.render import render
 
-_TAGS = re.compile(r"<[^>]+>")
+#: What an empty cell means when its column says nothing more specific.
+NOT_STATED = "Not stated in the source"
+#: What an empty cell means, by words in its column header (lower case).
+MISSING_BY_COLUMN = {
+    "practice varies": "No variation noted",
+    "ctcae v5.0 term": "No CTCAE v5.0 term",
+    "also depends on": "Nothing else: the numbers alone",
+}
+#: Cell values that mean "nothing here" (a lone dash is not an answer a reader can use).
+_BLANKS = {"", "—", "nan", "<NA>", "None"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a table cell: its text and target are escaped by the template."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.href})"
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Bold text in a table cell."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def safe_href(href: object) -> str | None:
+    """``href`` if it is an ``http(s):`` URL or an in-page ``#`` anchor, else None."""
+    text = str(href or "").strip()
+    lowered = text.lower()
+    if lowered.startswith(("https://", "http://")) or (text.startswith("#") and len(text) > 1):
+        return text
+    return None
+
+
+def missing_text(column: object) -> str:
+    """What an empty cell in ``column`` means (the one rule for every table)."""
+    header = str(column).lower()
+    for words, meaning in MISSING_BY_COLUMN.items():
+        if words in header:
+            return meaning
+    return NOT_STATED
+
+
+def _is_blank(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_blank(v) for v in value)
+    return isinstance(value, str) and value.strip() in _BLANKS
+
+
+def _number(value: float) -> str:
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _seg(text: str, href: str | None = None, strong: bool = False, br: bool = False,
+         missing: bool = False) -> dict:
+    return {"text": text, "href": href, "strong": strong, "br": br, "missing": missing}
+
+
+def _segments(value: object) -> list[dict]:
+    """A cell as a flat list of parts the macro can render: text, strong, link, line break."""
+    if isinstance(value, Link):
+        return [_seg(value.text, href=safe_href(value.href))]
+    if isinstance(value, Strong):
+        return [_seg(value.text, strong=True)]
+    if isinstance(value, tuple):
+        return [part for item in value for part in _segments(item)]
+    if isinstance(value, list):
+        out: list[dict] = []
+        for index, item in enumerate(v for v in value if not _is_blank(v)):
+            if index:
+                out.append(_seg("", br=True))
+            out.extend(_segments(item))
+        return out
+    if isinstance(value, bool):
+        return [_seg("yes" if value else "no")]
+    if isinstance(value, float):
+        return [_seg(_number(value))]
+    return [_seg(str(value))]
+
+
+def cell_text(value: object, column: object = "") -> str:
+    """The plain-text face of one cell (what a text-only reader gets)."""
+    if _is_blank(value):
+        return missing_text(column)
+    parts = []
+    for segment in _segments(value):
+        if segment.get("br"):
+            parts.append(";")
+        elif segment.get("href"):
+            parts.append(f"{segment['text']} ({segment['href']})")
+        else:
+            parts.append(segment["text"])
+    return " ".join(" ".join(parts).replace(" ;", ";").split())
+
+
+def _cell(value: object, column: object) -> list[dict]:
+    if _is_blank(value):
+        return [_seg(missing_text(column), missing=True)]
+    return _segments(value)
 
 
 class Table:
-    """A captioned table: HTML for notebooks, plain text for text-only readers.
+    """A captioned table: HTML for notebooks, plain text for text-only readers."""
 
-    Wraps a pandas Styler so the stored text/plain output is the table itself
-    (a Styler's own repr holds a memory address, which changes every run).
-    """
-
-    def __init__(self, df: pd.DataFrame, styler, caption: str) -> None:
+    def __init__(self, df: pd.DataFrame, caption: str, uid: str, hide_index: bool = True,
+                 one_item_per_line: bool = False) -> None:
         self.df = df
-        self.styler = styler
         self.caption = caption
+        self.uid = uid
+        self.hide_index = hide_index
+        self.one_item_per_line = one_item_per_line
+
+    def _context(self) -> dict:
+        columns = [str(c) for c in self.df.columns]
+        index_name = "" if self.hide_index else str(self.df.index.name or "")
+        rows = []
+        for label, row in zip(self.df.index, self.df.itertuples(index=False)):
+            rows.append({
+                "header": None if self.hide_index else _cell(label, index_name),
+                "cells": [_cell(v, c) for v, c in zip(row, columns)],
+            })
+        return {"uid": self.uid, "caption": self.caption, "columns": columns, "rows": rows,
+                "index_name": None if self.hide_index else index_name,
+                "pre_line": self.one_item_per_line}
 
     def _repr_html_(self) -> str:
-        return self.styler.to_html()
+        return str(render("table.html.j2", table=self._context()))
 
     def __repr__(self) -> str:
-        # One line per row: the same words as the HTML without to_string's
-        # padding, which made long-text tables several times heavier.
-        lines = [self.caption, " | ".join(str(c) for c in self.df.columns)]
+        # One line per row: the same words as the HTML without to_string's padding.
+        columns = list(self.df.columns)
+        lines = [self.caption, " | ".join(str(c) for c in columns)]
         lines += [
-            " | ".join(" ".join(html.unescape(_TAGS.sub(" ", str(v))).split()) for v in row)
+            " | ".join(" ".join(cell_text(v, c).split()) for v, c in zip(row, columns))
             for row in self.df.itertuples(index=False)
         ]
         return "\n".join(lines)
 
 
-def styled(df: pd.DataFrame, caption: str, hide_index: bool = True) -> Table:
-    """A captioned table with left-aligned wrapping text and a stable id.
+def styled(df: pd.DataFrame, caption: str, hide_index: bool = True, one_item_per_line: bool = False) -> Table:
+    """A captioned table with left-aligned wrapping text, escaped cells and a stable id.
 
     The id comes from the caption, so rebuilding a notebook gives the same
-    HTML (pandas otherwise draws a random id for every table).
+    HTML.  ``one_item_per_line`` keeps the line breaks inside a cell's text.
     """
     if not caption:
         raise ValueError("every table needs a caption (it is the table's accessible name)")
     uid = "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:8]
-    styler = df.style.set_uuid(uid).set_caption(caption)
-    styler = styler.set_table_styles(
-        [
-            {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left; padding: 4px 0;"},
-            {"selector": "th", "props": "text-align: left; vertical-align: top;"},
-            {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal; max-width: 28em;"},
-        ]
-    )
-    if hide_index:
-        styler = styler.hide(axis="index")
-    return Table(df, styler, caption)
+    return Table(df, caption, uid, hide_index=hide_index, one_item_per_line=one_item_per_line)

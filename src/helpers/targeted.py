@@ -18,7 +18,6 @@ Data used:
 
 from __future__ import annotations
 
-import html
 import numbers
 from dataclasses import dataclass
 
@@ -29,7 +28,9 @@ from helpers import data
 from helpers.calculators import HYPERTENSION_LIMITS_NOTE, ctcae_hypertension_grade
 from helpers.errors import InputError
 from helpers.explorer import Explorer
-from helpers.lesson import cite, cite_rows, source_links
+from helpers.lesson import cite, cite_rows
+from helpers.render import escaped_figure, macro, plotly_lines
+from markupsafe import Markup
 from helpers.plotting import PALETTE, with_menu
 from helpers import side_effects
 from helpers.side_effects import FREQUENCY_LABELS, NOT_QUANTIFIED
@@ -176,6 +177,7 @@ def side_effect_comparison_table():
     return styled(table, "Side effects of targeted therapy and chemotherapy compared (how often, computed from cited numbers)")
 
 
+@escaped_figure
 def side_effect_comparison_chart() -> go.Figure:
     """A heat map of how often each shared side effect occurs, with the category written in every cell."""
     rows = side_effect_comparison()
@@ -189,8 +191,8 @@ def side_effect_comparison_chart() -> go.Figure:
             note = getattr(row, f"{key}_note")
             step = _LEVELS.index(level)
             z_row.append(step)
-            hover_row.append(html.escape(words) + (f"<br>{side_effects.wrap_label(note, 90)}" if note else ""))
-            annotations.append(dict(x=label, y=row.effect, text=html.escape(words), showarrow=False,
+            hover_row.append(plotly_lines(words) + (f"<br>{side_effects.wrap_label(note, 90)}" if note else ""))
+            annotations.append(dict(x=label, y=row.effect, text=plotly_lines(words), showarrow=False,
                                     font=dict(color=_LEVEL_TEXT[step], size=13)))
         z.append(z_row)
         hover.append(hover_row)
@@ -293,20 +295,12 @@ def blood_pressure_grade(situation_id: str) -> int | None:
 def situation_card(situation_id: str) -> str:
     """What the nurse does in one situation, as an HTML card with its sources."""
     row = _situation(situation_id)
-    parts = [f"<p><strong>{html.escape(CHECK_LABELS[str(row['check'])])}: {html.escape(row['situation'])}</strong> "
-             "(synthetic situation)</p>",
-             f"<p><strong>Action level:</strong> {html.escape(ACTION_LABELS[str(row['action_level'])])}</p>",
-             f"<p><strong>What the nurse does:</strong> {html.escape(row['nurse_action'])}</p>",
-             f"<p><strong>Why:</strong> {html.escape(row['why'])}</p>"]
     grade = blood_pressure_grade(situation_id)
     if grade is not None:
-        parts.append(f"<p><strong>CTCAE v5.0 hypertension grade from the numbers alone:</strong> {grade}. "
-                     f"{html.escape(HYPERTENSION_LIMITS_NOTE)}</p>")
         cite("nci_ctcae_v5")
-    if row["practice_varies"]:
-        parts.append(f"<p><strong>Practice varies:</strong> {html.escape(row['practice_note'])}</p>")
-    parts.append(f"<p style='font-size:90%'>Sources: {source_links(row['source_ids'])}</p>")
-    return '<div role="status" style="border-left:4px solid #4d4d4d;padding:4px 10px">' + "".join(parts) + "</div>"
+    return str(macro("targeted.html.j2", "situation_card", CHECK_LABELS[str(row["check"])], row.to_dict(),
+                     ACTION_LABELS[str(row["action_level"])], grade, HYPERTENSION_LIMITS_NOTE,
+                     row["practice_note"] if row["practice_varies"] else None))
 
 
 def all_situations_table():
@@ -334,9 +328,10 @@ def monitoring_explorer() -> Explorer:
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value="bp_severe", description="Situation",
                                 style={"description_width": "initial"}, layout=widgets.Layout(width="44em"))
-    static = ("<p><strong>Monitoring explorer</strong>: on a static page the menu cannot run, so every "
-              "situation is listed here. Open the notebook live to choose one at a time.</p>"
-              + all_situations_table()._repr_html_())
+    static = (macro("_macros.html.j2", "static_intro", "Monitoring explorer",
+                    "on a static page the menu cannot run, so every situation is listed here. "
+                    "Open the notebook live to choose one at a time.")
+              + Markup(all_situations_table()._repr_html_()))
     return Explorer({"situation_id": dropdown}, situation_card, static_face=static, title="Bevacizumab monitoring explorer")
 
 
@@ -396,6 +391,7 @@ PLAN_ROW = "This plan: last dose"
 _BASIS_COLOURS = {"drug_label": PALETTE[0], "other_guidance": PALETTE[1]}
 
 
+@escaped_figure
 def surgery_timeline(days: int) -> go.Figure:
     """The bevacizumab-free periods around surgery (day 0) and where this plan's last dose falls."""
     check = surgery_gap_check(days)
@@ -441,7 +437,7 @@ def surgery_timeline(days: int) -> go.Figure:
 def surgery_timing_view(days: int) -> list:
     """What the timing explorer shows for one gap: a one-line verdict and the timeline."""
     check = surgery_gap_check(days)
-    return [f"<p><strong>Gap of {check.days} days:</strong> {html.escape(check.summary)}</p>", surgery_timeline(days)]
+    return [str(macro("targeted.html.j2", "gap_verdict", check.days, check.summary)), surgery_timeline(days)]
 
 
 STATIC_GAPS = (14, 21, 28, 42, 56)
