@@ -1,0 +1,168 @@
+"""Every live control readable in JupyterLab, and no error shown, after running each notebook.
+
+The notebooks are copied to a temporary server root (nothing is written into
+the checkout), opened in JupyterLab in headless Chromium (tests/lab_harness.py)
+and run cell by cell like a student would with "Run all".  Then, for every
+ipywidgets control on the page:
+
+- each label (a control's description, a checkbox's text) and each value (a
+  text/number box, the chosen option of a dropdown, a toggle button, a slider
+  readout) must fit the width it is drawn in: the text's rendered width
+  (measured with the element's own font) is at most the element's inner width,
+  and the element does not scroll or clip its content;
+- every widget output shows a drawn widget (not "Error displaying widget", not
+  "model not found", not blank);
+- no output shows an error or a traceback.
+
+A screenshot of each page goes to build/screenshots/lab/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lab_harness import chromium, jupyter_lab, open_notebook, run_all_cells
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots" / "lab"
+VIEWPORT = {"width": 1280, "height": 900}
+
+pytestmark = pytest.mark.browser
+
+# Measures every control's texts; returns the ones that do not fit.
+_MEASURE = r"""() => {
+  const root = window.jupyterapp.shell.currentWidget.content.node;
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d');
+  const textWidth = (el, text) => {
+    const cs = getComputedStyle(el);
+    ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    return ctx.measureText(text).width;
+  };
+  const inline = el => getComputedStyle(el).display === 'inline';
+  const inner = el => {
+    const cs = getComputedStyle(el);
+    // Inline boxes have no clientWidth: they are as wide as their text.
+    const width = inline(el) ? el.getBoundingClientRect().width : el.clientWidth;
+    return width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  };
+  const where = el => {
+    const cell = el.closest('.jp-Cell');
+    const cells = Array.from(root.querySelectorAll('.jp-Cell'));
+    return cell ? cells.indexOf(cell) : -1;
+  };
+  const visible = el => el.offsetParent !== null && el.getClientRects().length > 0;
+  const problems = [];
+  const check = (el, kind, text, reserved = 0) => {
+    if (!visible(el) || !text.trim()) return;
+    // Sub-pixel layout: allow 1.5 px of rounding.
+    const need = Math.round(textWidth(el, text));
+    const have = Math.round(inner(el) - reserved);
+    const clipped = !inline(el) && el.scrollWidth > el.clientWidth + 1;
+    if (need > have + 1.5 || clipped) {
+      problems.push({cell: where(el), kind, text: text.trim().slice(0, 80), need, have,
+                     scroll: el.scrollWidth, client: el.clientWidth});
+    }
+  };
+  // Descriptions and other widget labels.
+  root.querySelectorAll('.jupyter-widgets .widget-label, .jupyter-widgets .widget-label-basic').forEach(
+    el => check(el, 'label', el.textContent));
+  // Text and number boxes (Text, FloatText, IntText, Combobox...): their value.
+  root.querySelectorAll('.jupyter-widgets input[type=text], .jupyter-widgets input[type=number], .jupyter-widgets input:not([type])').forEach(
+    // A box with a list of suggestions (Combobox) keeps ~20 px for its picker arrow.
+    el => check(el, 'input value', el.value || el.placeholder || '', el.hasAttribute('list') ? 20 : 0));
+  // Dropdowns: the chosen option, plus the arrow (kept inside the padding).
+  root.querySelectorAll('.jupyter-widgets select:not([multiple])').forEach(el => {
+    const opt = el.options[el.selectedIndex];
+    check(el, 'dropdown value', opt ? opt.textContent : '');
+  });
+  // Multiple selects: every option must be readable.
+  root.querySelectorAll('.jupyter-widgets select[multiple]').forEach(el => {
+    Array.from(el.options).forEach(opt => {
+      const need = Math.ceil(textWidth(el, opt.textContent));
+      const have = Math.floor(inner(el)) - 4;
+      if (visible(el) && need > have) problems.push({cell: where(el), kind: 'select option',
+          text: opt.textContent.slice(0, 80), need, have});
+    });
+  });
+  // Toggle buttons and buttons: their text.
+  root.querySelectorAll('.jupyter-widgets button').forEach(el => check(el, 'button', el.textContent));
+  // Checkbox labels and slider readouts.
+  root.querySelectorAll('.jupyter-widgets.widget-checkbox label, .jupyter-widgets .widget-readout').forEach(
+    el => check(el, 'checkbox/readout', el.textContent));
+  return problems;
+}"""
+
+_ERRORS = r"""() => {
+  const root = window.jupyterapp.shell.currentWidget.content.node;
+  const out = [];
+  root.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').forEach(
+    el => out.push('stderr: ' + el.textContent.trim().slice(0, 300)));
+  root.querySelectorAll('.jp-OutputArea-output').forEach(el => {
+    const text = el.textContent;
+    for (const phrase of ['Error displaying widget', 'model not found', 'Traceback']) {
+      if (text.includes(phrase)) out.push(phrase + ': ' + text.trim().slice(0, 200));
+    }
+  });
+  // Every widget output draws a widget with a size.
+  root.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]').forEach(el => {
+    const view = el.querySelector('.jupyter-widgets');
+    if (!view || view.getBoundingClientRect().height < 5) out.push('blank widget output: ' + el.textContent.slice(0, 120));
+  });
+  return out;
+}"""
+
+
+def stored_widget_outputs(path: Path) -> int:
+    """How many outputs of the built notebook carry a live widget view."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(
+        "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+        for cell in nb.cells for output in cell.get("outputs", [])
+    )
+
+
+@pytest.fixture(scope="module")
+def lab_and_browser(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab-root")
+    (root / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, root / "notebooks" / path.name)
+    with jupyter_lab(root, log=root / "jupyter-lab.log") as lab, chromium() as browser:
+        yield lab, browser
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_live_controls_readable_and_no_errors(path, lab_and_browser):
+    lab, browser = lab_and_browser
+    page = browser.new_page(viewport=VIEWPORT)
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        open_notebook(page, lab, f"notebooks/{path.name}")
+        run_all_cells(page)
+        page.wait_for_timeout(1500)  # widget views and charts finish drawing
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+        problems = page.evaluate(_MEASURE)
+        errors = page.evaluate(_ERRORS)
+        widget_outputs = page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.content.node.querySelectorAll("
+            "'.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.widget-view+json\"]').length"
+        )
+        # Shut the kernel down so the next notebook has the cores.
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    finally:
+        page.close()
+    assert errors == [], f"{path.name}: outputs show errors: {errors}"
+    assert problems == [], f"{path.name}: controls too narrow for their text: " + "; ".join(
+        f"cell {p['cell']} {p['kind']} {p['text']!r} needs {p['need']} px, has {p['have']} px"
+        f" (scrollWidth {p.get('scroll')}, clientWidth {p.get('client')})" for p in problems
+    )
+    assert page_errors == [], f"{path.name}: page errors: {page_errors}"
+    assert widget_outputs == stored_widget_outputs(path), f"{path.name}: live widgets missing after running"
