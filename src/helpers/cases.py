@@ -489,12 +489,13 @@ def all_cases_html() -> str:
 def case_explorer():
     """Choose a case and a stage; see what happens, the decision and why, nursing priorities and teaching."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     from helpers.explorer import Explorer
 
     choices = case_choices()
     case = widgets.Dropdown(options=choices, value=choices[0][1], description="Case",
-                            style={"description_width": "initial"}, layout=widgets.Layout(width="44em"))
+                            style={"description_width": "initial"}, layout=fit())
     stage = widgets.Dropdown(options=[(STAGE_LABELS[s], s) for s in STAGES], value=STAGES[0],
                              description="Stage", style={"description_width": "initial"})
     return Explorer({"case": case, "stage": stage}, stage_view, static_face=all_cases_html(),

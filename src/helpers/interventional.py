@@ -305,9 +305,10 @@ def all_procedures_view() -> str:
 def procedure_explorer() -> Explorer:
     """Choose a procedure; see how it works, its aims and risks, and the nursing care around it."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = procedure_choices()
     dropdown = widgets.Dropdown(options=choices, value="vertebroplasty", description="Procedure",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="24em"))
+                                style={"description_width": "initial"}, layout=fit())
     static = all_procedures_view()
     return Explorer({"procedure": dropdown}, procedure_view, static_face=static, title="Procedure explorer")

@@ -258,11 +258,12 @@ def all_scenarios_table():
 def scenario_explorer() -> Explorer:
     """Pick a scenario; see the treatments considered, their roles and why."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = scenario_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
-                                layout=widgets.Layout(width="32em"))
+                                layout=fit())
     static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))

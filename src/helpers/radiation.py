@@ -279,14 +279,15 @@ def eqd2_menu_chart() -> go.Figure:
 def fractionation_explorer() -> Explorer:
     """Pick a schedule and an α/β ratio; see dose per fraction, BED, EQD2 and where it ranks."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = schedule_choices()
     schedule = widgets.Dropdown(options=choices, value="sbrt_24gy_2fx" if "sbrt_24gy_2fx" in dict(choices).values()
                                 else choices[0][1], description="Schedule",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+                                style={"description_width": "initial"}, layout=fit())
     ratios = alpha_beta_options()
     alpha_beta = widgets.Dropdown(options=ratios, value=ratios[0][1], description="α/β ratio",
-                                  style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+                                  style={"description_width": "initial"}, layout=fit())
     return Explorer({"schedule": schedule, "alpha_beta": alpha_beta}, fractionation_view,
                     static_face=eqd2_menu_chart(), title="Fractionation explorer")
 
@@ -472,10 +473,11 @@ def all_levels_table():
 def level_explorer() -> Explorer:
     """Choose the part of the spine treated; see its side effects and their nursing care."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = level_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Part of the spine treated",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="32em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"level": dropdown}, level_view, static_face=all_levels_table(),
                     title="Side effects by spinal level")
 

@@ -462,12 +462,13 @@ def mechanism_overview_table():
 def mechanism_explorer():
     """Choose a treatment; see why it causes each of its side effects."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     from helpers.explorer import Explorer
 
     names = _modality_names()
     dropdown = widgets.Dropdown(options=[(names[m], m) for m in MODALITY_ORDER], value="chemotherapy",
                                 description="Treatment", style={"description_width": "initial"},
-                                layout=widgets.Layout(width="26em"))
+                                layout=fit())
     return Explorer({"modality": dropdown}, mechanism_view, static_face=mechanism_overview_table(),
                     title="Mechanism explorer")

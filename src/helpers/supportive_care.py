@@ -199,11 +199,12 @@ def symptom_care_table():
 def care_explorer() -> Explorer:
     """Choose a side effect; see the supportive care, its evidence and the nurse's role."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = effect_choices()
     start = "rt_lumbar_diarrhoea" if "rt_lumbar_diarrhoea" in [c for _l, c in choices] else choices[0][1]
     dropdown = widgets.Dropdown(options=choices, value=start, description="Side effect",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"side_effect": dropdown}, care_view, static_face=symptom_care_table(),
                     title="Supportive care explorer")
 

@@ -237,10 +237,11 @@ def situation_explorer() -> Explorer:
     Static face (nbviewer, print): the table of every situation.
     """
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Surgical situation",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"situation": dropdown}, situation_view, static_face=all_situations_table(),
                     title="Surgical situation explorer")
 

@@ -306,10 +306,11 @@ def all_situations_table():
 def monitoring_explorer() -> Explorer:
     """Choose a monitoring situation; see the action level, what the nurse does and why."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value="bp_severe", description="Situation",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="44em"))
+                                style={"description_width": "initial"}, layout=fit())
     static = ("<p><strong>Monitoring explorer</strong>: on a static page the menu cannot run, so every "
               "situation is listed here. Open the notebook live to choose one at a time.</p>"
               + all_situations_table()._repr_html_())
