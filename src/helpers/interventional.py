@@ -161,6 +161,7 @@ def outcome_chart(study: str) -> go.Figure:
     highest = rows.loc[rows.groupby("timepoint")["value"].idxmax(), ["timepoint", "arm"]]
     top_arm = dict(zip(highest["timepoint"].astype(str), highest["arm"].astype(str)))
     measure = str(rows["measure"].iloc[0])
+    unit = str(rows["unit"].iloc[0])
     fig = go.Figure()
     for arm in [a for a in ARM_LABELS if a in set(rows["arm"].astype(str))]:
         part = rows[rows["arm"].astype(str) == arm]
@@ -171,9 +172,8 @@ def outcome_chart(study: str) -> go.Figure:
             text=[f"{v:.1f}" for v in part["value"]],
             textposition=["top center" if top_arm[t] == arm else "bottom center" for t in labels],
             line=dict(color=colour, dash=dash, width=3), marker=dict(symbol=symbol, size=12, color=colour),
-            hovertemplate=f"{ARM_LABELS[arm]}<br>%{{x}}: %{{y}}<extra></extra>",
+            hovertemplate=f"{ARM_LABELS[arm]}<br>%{{x}}: %{{text}}<extra></extra>",
         ))
-    unit = str(rows["unit"].iloc[0])
     fig.update_layout(
         title=f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment",
         xaxis=dict(title="Time after the procedure or the start of care", type="category",
@@ -199,7 +199,7 @@ def leakage_chart() -> go.Figure:
             x=[value], y=[ARM_LABELS[arm]], orientation="h", name=ARM_LABELS[arm],
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white", fillmode="overlay")),
             text=[f"{value:g}%"], textposition="outside",
-            hovertemplate=f"{ARM_LABELS[arm]}: %{{x}}%<extra></extra>",
+            hovertemplate=f"{ARM_LABELS[arm]}: %{{text}}<extra></extra>",
         ))
     fig.update_layout(
         title="Cement leakage seen on imaging: vertebroplasty and kyphoplasty",

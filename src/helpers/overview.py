@@ -395,8 +395,8 @@ def onset_timeline() -> go.Figure:
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality],
                             size=[10 + 3 * c for c in counts], line=dict(color="white", width=1)),
-                customdata=lists,
-                hovertemplate="%{y}, %{x}: %{text} side effect(s)<br>%{customdata}<extra></extra>",
+                customdata=[[f"{c} side effect{'' if c == 1 else 's'}", names_list] for c, names_list in zip(counts, lists)],
+                hovertemplate="%{y}, %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
                 showlegend=False,
             )
         )

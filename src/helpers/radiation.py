@@ -131,6 +131,16 @@ def _schedules(alpha_beta_gy: float) -> pd.DataFrame:
     return frame
 
 
+def _fractions_text(fractions: int, dose_per_fraction_gy: float) -> str:
+    """'1 fraction of 8 Gy', '5 fractions of 6 Gy' (hover text, numbers as a reader writes them)."""
+    return f"{fractions} fraction{'' if fractions == 1 else 's'} of {_gy(dose_per_fraction_gy)} Gy"
+
+
+def _gy(value: float) -> str:
+    """A dose for reading: at most two decimals, no trailing zeros (8, 2.5, 1.67)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _short(total: float, fractions: int) -> str:
     return f"{total:g} Gy × 1" if fractions == 1 else f"{total:g} Gy in {fractions}"
 
@@ -156,8 +166,9 @@ def fraction_map() -> go.Figure:
             textposition=positions, textfont=dict(size=12),
             marker=dict(color=TECHNIQUE_COLOURS[technique], symbol=TECHNIQUE_SYMBOLS[technique], size=14,
                         line=dict(color="white", width=1)),
-            customdata=part[["name", "total_dose_gy"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<br>%{x} fraction(s) of %{y:g} Gy<extra></extra>",
+            customdata=[[str(row.name), _fractions_text(int(row.fractions), float(row.dose_per_fraction_gy))]
+                        for row in part.itertuples(index=False)],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(
         title="Few large fractions or many small ones: the spine schedules",
@@ -202,14 +213,15 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
                                      fgcolor="white", solidity=0.35),
                         line=dict(color=["#000000" if c else TECHNIQUE_COLOURS[technique] for c in chosen],
                                   width=[4 if c else 1 for c in chosen])),
-            customdata=part[["bed_gy", "dose_per_fraction_gy"]].to_numpy(),
-            hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]:.1f} Gy"
-                           "<br>%{customdata[1]:g} Gy per fraction<extra></extra>"),
+            customdata=[[f"{bed:.1f}", _gy(dpf)] for bed, dpf in zip(part["bed_gy"], part["dose_per_fraction_gy"])],
+            hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]} Gy"
+                           "<br>%{customdata[1]} Gy per fraction<extra></extra>"),
         ))
     fig.add_trace(go.Scatter(
         x=frame["total_dose_gy"], y=categories, mode="markers", name="Physical total dose",
         marker=dict(symbol="line-ns-open", size=18, color="#000000", line=dict(width=3)),
-        hovertemplate="%{y}<br>Physical total dose %{x:g} Gy<extra></extra>",
+        customdata=[_gy(d) for d in frame["total_dose_gy"]],
+        hovertemplate="%{y}<br>Physical total dose %{customdata} Gy<extra></extra>",
     ))
     # Value labels sit right of whichever is longer, the bar or the tick, so they never collide.
     top = float(frame[["eqd2_gy", "total_dose_gy"]].to_numpy().max())

@@ -241,7 +241,8 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
             xgap=2,
             ygap=2,
             colorbar=dict(title=dict(text="Number of<br>side effects"), thickness=14),
-            hovertemplate="%{x}<br>%{y}: %{z} side effect(s)<extra></extra>",
+            customdata=[[f"{v} side effect{'' if v == 1 else 's'}" for v in row] for row in values],
+            hovertemplate="%{x}<br>%{y}: %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(

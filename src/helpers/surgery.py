@@ -364,8 +364,10 @@ def mis_evidence_chart() -> go.Figure:
                              arrayminus=sub["estimate"] - sub["ci_low"], color=style["colour"], thickness=2),
                 marker=dict(symbol=style["symbol"], color=style["colour"], size=13, line=dict(width=2, color=style["colour"])),
                 name=style["label"], legendgroup=direction, showlegend=direction not in shown,
-                customdata=sub[["ci_low", "ci_high"]].to_numpy(),
-                hovertemplate="%{y}: %{x}" + unit + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
+                customdata=[[_number(e), _number(lo), _number(hi)]
+                            for e, lo, hi in zip(sub["estimate"], sub["ci_low"], sub["ci_high"])],
+                hovertemplate="%{y}: %{customdata[0]}" + unit
+                              + " (95% CI %{customdata[1]} to %{customdata[2]})<extra></extra>",
             ), row=panel, col=1)
             shown.add(direction)
         low = min(part["ci_low"].min(), null)
