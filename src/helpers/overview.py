@@ -7,6 +7,7 @@ Used by ``01_treatment_overview``.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,7 +106,10 @@ def invasiveness_chart() -> go.Figure:
             title="Invasiveness level (0 = least invasive, 4 = most)",
             tickmode="array",
             tickvals=sorted(level_labels),
-            ticktext=[f"{k}: {level_labels[k]}" for k in sorted(level_labels)],
+            # Level names wrapped on short horizontal lines: slanted long labels took most of the height
+            # and squeezed the data.
+            ticktext=[_wrap(f"{k}: {level_labels[k]}", 18) for k in sorted(level_labels)],
+            tickangle=0,
             range=[-0.3, max(level_labels) + 0.3],
         ),
         yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
@@ -115,8 +119,16 @@ def invasiveness_chart() -> go.Figure:
     return fig
 
 
+def _wrap(text: str, width: int) -> str:
+    """A chart label broken onto lines of at most ``width`` characters."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
 def goals_chart() -> go.Figure:
-    """Which goals each treatment typically serves (a dot for each pairing)."""
+    """Which goals each treatment typically serves (a dot for each pairing).
+
+    Goals run down the side (long names read horizontally), treatments across.
+    """
     links = cite_rows(data.load("modality_goals"))
     goals = cite_rows(data.load("goals"))
     goal_labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
@@ -128,21 +140,23 @@ def goals_chart() -> go.Figure:
         labels = [goal_labels[g] for g in rows["goal_id"].astype(str)]
         fig.add_trace(
             go.Scatter(
-                x=labels,
-                y=[names[modality]] * len(labels),
+                x=[_wrap(names[modality], 14)] * len(labels),
+                y=labels,
                 mode="markers",
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=16),
-                hovertemplate=f"{html.escape(names[modality])}: %{{x}}<extra></extra>",
+                hovertemplate=f"{html.escape(names[modality])}: %{{y}}<extra></extra>",
             )
         )
     fig.update_layout(
         title="Which goals each treatment can serve",
-        xaxis=dict(title="Goal of treatment", categoryorder="array", categoryarray=[goal_labels[g] for g in order],
-                   tickangle=-30),
-        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
+        xaxis=dict(title="Treatment", type="category", categoryorder="array",
+                   categoryarray=[_wrap(names[m], 14) for m in MODALITY_ORDER], side="top", tickangle=0),
+        yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
+                   categoryarray=list(reversed([goal_labels[g] for g in order]))),
         showlegend=False,
-        height=480,
+        height=40 * len(order) + 160,
+        margin=dict(t=130),
     )
     return fig
 
@@ -297,9 +311,11 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
     names = _names()
     fig = go.Figure()
+    plotted: set[str] = set()
     for modality in modalities:
         ids = [i for i in links["subtype_id"].astype(str) if subtypes.loc[i, "modality_id"] == modality]
         rows = links[links["subtype_id"].isin(ids)]
+        plotted.update(rows["goal_id"].astype(str))
         fig.add_trace(
             go.Scatter(
                 x=[int(subtypes.loc[i, "invasiveness_level"]) + _OFFSETS[modality] for i in rows["subtype_id"]],
@@ -317,8 +333,10 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
         xaxis=dict(title="Invasiveness level (0 = least invasive, 4 = most)", tickmode="array",
                    tickvals=sorted(level_labels), ticktext=[str(k) for k in sorted(level_labels)],
                    range=[-0.5, max(level_labels) + 0.5]),
+        # Only goals some form serves here: a goal served by a whole modality but by none of its
+        # forms (response monitoring, in modality_goals only) would be an empty row.
         yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
-                   categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str)]))),
+                   categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str) if g in plotted]))),
         legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.2),
         height=560,
     )

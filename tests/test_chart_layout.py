@@ -1,0 +1,59 @@
+"""Chart layout that a reader can check by eye: no empty rows, labels clear of lines.
+
+Covers issue 12 defects 6, 7 and 9 at the level of the figure objects; the
+screenshots (nbconvert HTML, JupyterLab) show the rest.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from helpers import overview
+
+
+def _menu_states(fig: go.Figure):
+    """(label, visible trace indices, layout) for each option of a chart's dropdown, or the chart itself."""
+    menus = fig.layout.updatemenus
+    if not menus:
+        yield "chart", list(range(len(fig.data))), fig.layout
+        return
+    for button in menus[0].buttons:
+        restyle, relayout = button.args
+        visible = [i for i, v in enumerate(restyle["visible"]) if v]
+        layout = go.Layout(fig.layout)
+        layout.update(relayout)
+        yield button.label, visible, layout
+
+
+def _categories_without_points(fig: go.Figure, axis: str):
+    for label, visible, layout in _menu_states(fig):
+        on_axis = list(layout[f"{axis}axis"].categoryarray or [])
+        shown = {v for i in visible for v in (getattr(fig.data[i], axis) or ())}
+        yield label, [c for c in on_axis if c not in shown]
+
+
+@pytest.mark.parametrize("build, axis", [
+    (overview.invasiveness_goals_chart, "y"),
+    (overview.goals_chart, "y"),
+    (overview.goals_chart, "x"),
+    (overview.invasiveness_chart, "y"),
+], ids=["invasiveness_goals", "goals_by_goal", "goals_by_treatment", "invasiveness"])
+def test_every_category_on_an_axis_has_a_point(build, axis):
+    empty = {label: cats for label, cats in _categories_without_points(build(), axis) if cats}
+    assert empty == {}, f"categories on the {axis}-axis with no point: {empty}"
+
+
+def test_invasiveness_goals_shows_every_goal_some_form_serves():
+    fig = overview.invasiveness_goals_chart()
+    _label, _visible, layout = next(_menu_states(fig))
+    assert {"Diagnosis", "Pain relief", "Stabilisation"} <= set(layout.yaxis.categoryarray)
+
+
+def test_goal_names_read_horizontally():
+    fig = overview.goals_chart()
+    # Goals (long names) on the y-axis, horizontal; treatments across the top.
+    assert "Response monitoring" in fig.layout.yaxis.categoryarray
+    assert fig.layout.xaxis.tickangle in (None, 0)
+    levels = overview.invasiveness_chart().layout.xaxis
+    assert levels.tickangle == 0 and all(len(line) <= 18 for t in levels.ticktext for line in t.split("<br>"))
