@@ -57,3 +57,19 @@ def test_goal_names_read_horizontally():
     assert fig.layout.xaxis.tickangle in (None, 0)
     levels = overview.invasiveness_chart().layout.xaxis
     assert levels.tickangle == 0 and all(len(line) <= 18 for t in levels.ticktext for line in t.split("<br>"))
+
+
+@pytest.mark.parametrize("days", [0, 14, 21, 27, 28, 42, 56, 84])
+def test_bevacizumab_day0_line_never_runs_through_the_plan_label(days):
+    from helpers import targeted
+
+    fig = targeted.surgery_timeline(days)
+    rows = list(fig.layout.yaxis.categoryarray)
+    plan_row = rows.index(targeted.PLAN_ROW)
+    lines = [s for s in fig.layout.shapes if s.type == "line" and s.x0 == 0 == s.x1]
+    assert len(lines) == 1, "one dashed day-0 line"
+    low, high = sorted((lines[0].y0, lines[0].y1))
+    assert not (low <= plan_row <= high), "the day-0 line crosses the plan's row, where its label is"
+    plan = [t for t in fig.data if t.type == "scatter"][0]
+    # The label sits beside the marker, on the side away from day 0 for short gaps.
+    assert plan.textposition == ("middle right" if days >= 28 else "middle left")
