@@ -570,7 +570,8 @@ def timeline_chart() -> go.Figure:
         xaxis=dict(title="Treatment step within the case (1 = first)", dtick=1, range=[0.5, most + 0.5]),
         yaxis=dict(title="Case (synthetic patient)", categoryorder="array", categoryarray=list(reversed(order)),
                    range=[-0.5, len(order) - 0.2]),
-        legend=dict(title=dict(text="Modality (open symbol = only if needed)"), orientation="h",
+        # Title above the entries: beside them, it pushed the entries to the right edge.
+        legend=dict(title=dict(text="Modality (open symbol = only if needed)", side="top"), orientation="h",
                     x=0, xanchor="left", y=-0.18, yanchor="top"),
         height=660,
         margin=dict(b=150),

@@ -174,7 +174,8 @@ def fraction_map() -> go.Figure:
         title="Few large fractions or many small ones: the spine schedules",
         xaxis=dict(title="Number of fractions (treatment sessions)", range=[0, 21.5], dtick=2),
         yaxis=dict(title="Dose per fraction (Gy)", range=[0, top]),
-        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.22),
+        legend=dict(title=dict(text="Technique", side="top"), orientation="h", y=-0.22,
+                    x=0, xanchor="left"),
         height=520,
     )
     return fig
@@ -242,7 +243,8 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
                    range=[0, top * (1.45 if highlight else 1.25)]),
         yaxis=dict(title="Schedule", type="category", categoryorder="array", categoryarray=categories),
         barmode="overlay",
-        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.3),
+        legend=dict(title=dict(text="Technique", side="top"), orientation="h", y=-0.3,
+                    x=0, xanchor="left"),
         annotations=annotations,
         height=600,
         margin=dict(b=150),

@@ -376,8 +376,10 @@ def mis_evidence_chart() -> go.Figure:
         fig.add_vline(x=null, line=dict(color="#444444", dash="dash", width=1), row=panel, col=1)
         fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({key[1]}), MIS minus open"),
                          range=[low - pad, high + pad], row=panel, col=1)
-        # Headroom above the top row so its value label is not clipped.
-        fig.update_yaxes(title_text="Outcome", type="category", range=[-0.5, len(part) - 0.2], row=panel, col=1)
+        # Headroom above the top row so its value label is not clipped.  One "Outcome" title, on the
+        # top panel: each panel's own title sat at a different distance (its labels' width), staggered.
+        fig.update_yaxes(title_text="Outcome" if panel == 1 else None, type="category",
+                         range=[-0.5, len(part) - 0.2], row=panel, col=1)
     fig.update_layout(
         title="Minimally invasive compared with open surgery for spinal metastases<br>"
               "<sup>Pooled estimates with 95% confidence intervals; dashed line = no difference</sup>",
