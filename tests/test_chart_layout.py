@@ -73,3 +73,16 @@ def test_bevacizumab_day0_line_never_runs_through_the_plan_label(days):
     plan = [t for t in fig.data if t.type == "scatter"][0]
     # The label sits beside the marker, on the side away from day 0 for short gaps.
     assert plan.textposition == ("middle right" if days >= 28 else "middle left")
+
+
+def test_horizontal_legends_put_their_title_above_the_entries():
+    """Beside the entries, a legend title pushed them to the chart's right edge (01, 04, 08)."""
+    from helpers import cases, radiation, side_effects, surgery
+
+    figures = [overview.invasiveness_goals_chart(), radiation.fraction_map(), radiation.eqd2_chart(10.0),
+               cases.timeline_chart(), surgery.mis_evidence_chart(), side_effects.frequency_chart("chemotherapy"),
+               side_effects.onset_days_chart()]
+    for fig in figures:
+        legend = fig.layout.legend
+        if legend.orientation == "h" and legend.title and legend.title.text:
+            assert legend.title.side == "top", f"{fig.layout.title.text}: legend title beside its entries"

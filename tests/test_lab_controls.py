@@ -149,6 +149,12 @@ def test_live_controls_readable_and_no_errors(path, lab_and_browser):
         page.wait_for_timeout(1500)  # widget views and charts finish drawing
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+        views = page.locator(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
+        )
+        for index in range(views.count()):  # each live control as the student sees it
+            views.nth(index).scroll_into_view_if_needed()
+            views.nth(index).screenshot(path=str(SCREENSHOTS / f"{path.stem}_widget{index}.png"))
         problems = page.evaluate(_MEASURE)
         errors = page.evaluate(_ERRORS)
         widget_outputs = page.evaluate(

@@ -187,7 +187,7 @@ def mechanism_chart() -> go.Figure:
         yaxis=dict(title="Side effects of chemotherapy, one row each", showticklabels=False, showgrid=False,
                    zeroline=False, range=[-0.6, n - 0.4]),
         annotations=annotations,
-        legend=dict(title=dict(text="Tissue (line style)"), orientation="h", y=-0.05),
+        legend=dict(title=dict(text="Tissue (line style)", side="top"), orientation="h", y=-0.05),
         height=90 * n + 170,
         margin=dict(t=110),
     )

@@ -180,7 +180,7 @@ def outcome_chart(study: str) -> go.Figure:
                    categoryorder="array", categoryarray=times),
         yaxis=dict(title=f"{MEASURE_LABELS[measure]}<br>({unit})",
                    range=[0, float(rows["value"].max()) * 1.2]),
-        legend=dict(title=dict(text="Treatment group"), orientation="h", y=1.02, yanchor="bottom", x=0),
+        legend=dict(title=dict(text="Treatment group", side="top"), orientation="h", y=1.02, yanchor="bottom", x=0),
         annotations=[_population_note(rows)],
         margin=dict(b=140),
         height=500,

@@ -337,7 +337,7 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
         # forms (response monitoring, in modality_goals only) would be an empty row.
         yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
                    categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str) if g in plotted]))),
-        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.2),
+        legend=dict(title=dict(text="Treatment", side="top"), orientation="h", y=-0.2),
         height=560,
     )
     return fig

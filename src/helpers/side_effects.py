@@ -139,7 +139,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
                    categoryarray=[FREQUENCY_LABELS[k] for k in order], type="category"),
         yaxis=dict(title="Side effect", categoryorder="array", categoryarray=list(reversed(rows["effect"].tolist())),
                    type="category"),
-        legend=dict(title=dict(text="When it starts"), orientation="h", y=-0.25),
+        legend=dict(title=dict(text="When it starts", side="top"), orientation="h", y=-0.25),
         height=max(360, 40 * len(rows) + 180),
     )
     return fig
@@ -366,7 +366,7 @@ def onset_days_chart() -> go.Figure:
                    rangemode="tozero"),
         yaxis=dict(title="Side effect", autorange="reversed", type="category"),
         barmode="overlay",
-        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.3),
+        legend=dict(title=dict(text="Treatment", side="top"), orientation="h", y=-0.3),
         height=max(360, 46 * len(with_days) + 230),
         annotations=[
             dict(text=f"The other {in_words} of {len(rows)} side effects have their timing in words only (table above).",

@@ -204,7 +204,7 @@ def aims_chart(highlight: str | None = None) -> go.Figure:
         xaxis=dict(title="Goal of surgery", type="category", categoryorder="array", categoryarray=used_goals,
                    tickangle=-25),
         yaxis=dict(title="Situation", type="category", categoryorder="array", categoryarray=y_order),
-        legend=dict(orientation="h", y=-0.45, title=dict(text="Marker")),
+        legend=dict(orientation="h", y=-0.45, title=dict(text="Marker", side="top")),
         height=560,
         margin=dict(t=90 if highlight else 70),
     )
@@ -384,7 +384,7 @@ def mis_evidence_chart() -> go.Figure:
         title="Minimally invasive compared with open surgery for spinal metastases<br>"
               "<sup>Pooled estimates with 95% confidence intervals; dashed line = no difference</sup>",
         height=200 + 85 * sum(c + 1 for c in counts),
-        legend=dict(orientation="h", y=-0.12, title=dict(text="Marker")),
+        legend=dict(orientation="h", y=-0.12, title=dict(text="Marker", side="top")),
         margin=dict(t=100),
     )
     return fig
