@@ -44,3 +44,13 @@ def test_sins_options_say_point_or_points_correctly():
     assert any(label.endswith("(1 point)") for label in labels)
     assert any(label.endswith("(0 points)") for label in labels)
     assert not [label for label in labels if re.search(r"\b1 points\b|\b[02-9] point\)", label)]
+
+
+def test_menu_entries_do_not_repeat_their_group_name():
+    from helpers import targeted
+
+    labels = [label for label, _id in targeted.situation_choices()]
+    assert "Blood pressure 166/104 mm Hg on a repeat reading, no symptoms" in labels
+    repeated = [label for label in labels if ": " in label
+                and label.split(": ", 1)[1].split()[0].lower() == label.split()[0].lower()]
+    assert repeated == []

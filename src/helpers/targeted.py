@@ -249,7 +249,14 @@ def monitoring_situations() -> pd.DataFrame:
 def situation_choices() -> list[tuple[str, str]]:
     """(menu label, id) pairs: the check, then the situation."""
     rows = monitoring_situations()
-    return [(f"{CHECK_LABELS[str(c)]}: {s}", i) for c, s, i in zip(rows["check"], rows["situation"], rows["id"])]
+    return [(_menu_label(CHECK_LABELS[str(c)], str(s)), i) for c, s, i in zip(rows["check"], rows["situation"], rows["id"])]
+
+
+def _menu_label(check: str, situation: str) -> str:
+    # "Blood pressure: Blood pressure 166/104 mm Hg" says it twice; the situation alone is enough.
+    if situation.split()[0].lower() == check.split()[0].lower():
+        return situation
+    return f"{check}: {situation}"
 
 
 def _situation(situation_id: str) -> pd.Series:
