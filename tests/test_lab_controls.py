@@ -6,15 +6,19 @@ and run cell by cell like a student would with "Run all".  Then, for every
 ipywidgets control on the page:
 
 - each label (a control's description, a checkbox's text) and each value (a
-  text/number box, the chosen option of a dropdown, a toggle button, a slider
+  text/number box, every option of a dropdown, a toggle button, a slider
   readout) must fit the width it is drawn in: the text's rendered width
   (measured with the element's own font) is at most the element's inner width,
   and the element does not scroll or clip its content;
-- every widget output shows a drawn widget (not "Error displaying widget", not
-  "model not found", not blank);
-- no output shows an error or a traceback.
+- every live widget the notebook shows is drawn, with a size (as many as the
+  built notebook has "(interactive when the notebook runs)" outputs), and no
+  output shows "Error displaying widget", "model not found", an error or a
+  traceback.
 
-A screenshot of each page goes to build/screenshots/lab/.
+Screenshots of each page and each live control go to build/screenshots/lab/.
+Before the fixes of issue 12 this test failed on 02/05 (SINS location box
+43 px wide), 03 (CTCAE lower-limit box 10 px, ANC unit toggle cut) and on the
+06/07 explorer menus whose options were cut.
 """
 
 from __future__ import annotations
@@ -76,10 +80,9 @@ _MEASURE = r"""() => {
   root.querySelectorAll('.jupyter-widgets input[type=text], .jupyter-widgets input[type=number], .jupyter-widgets input:not([type])').forEach(
     // A box with a list of suggestions (Combobox) keeps ~20 px for its picker arrow.
     el => check(el, 'input value', el.value || el.placeholder || '', el.hasAttribute('list') ? 20 : 0));
-  // Dropdowns: the chosen option, plus the arrow (kept inside the padding).
+  // Dropdowns: every option (a student may choose any), the arrow kept inside the padding.
   root.querySelectorAll('.jupyter-widgets select:not([multiple])').forEach(el => {
-    const opt = el.options[el.selectedIndex];
-    check(el, 'dropdown value', opt ? opt.textContent : '');
+    Array.from(el.options).forEach(opt => check(el, 'dropdown option', opt.textContent));
   });
   // Multiple selects: every option must be readable.
   root.querySelectorAll('.jupyter-widgets select[multiple]').forEach(el => {
