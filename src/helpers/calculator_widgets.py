@@ -23,6 +23,7 @@ from markupsafe import Markup
 import ipywidgets as widgets
 
 from helpers import calculators as calc
+from helpers.controls import LABEL_STYLE, TOGGLE_STYLE, fit
 from helpers.errors import InputError
 from helpers.explorer import message_html
 from helpers.render import macro
@@ -66,8 +67,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_STYLE = {"description_width": "initial"}
-_WIDE = widgets.Layout(width="auto")
+_STYLE = LABEL_STYLE
 
 
 # --------------------------------------------------------------------------
@@ -227,20 +227,25 @@ class CalculatorBox(widgets.VBox):
 
 
 def _dropdown(description: str, options: list[tuple[str, object]], value: object) -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value, description=description, style=_STYLE, layout=_WIDE)
+    return widgets.Dropdown(options=options, value=value, description=description, style=_STYLE, layout=fit())
 
 
 def _float(description: str, value: float) -> widgets.FloatText:
-    return widgets.FloatText(value=value, description=description, style=_STYLE)
+    return widgets.FloatText(value=value, description=description, style=_STYLE, layout=fit())
 
 
 def _int(description: str, value: int) -> widgets.IntText:
-    return widgets.IntText(value=value, description=description, style=_STYLE)
+    return widgets.IntText(value=value, description=description, style=_STYLE, layout=fit())
 
 
 # --------------------------------------------------------------------------
 # Builders
 # --------------------------------------------------------------------------
+
+def _points(n: int) -> str:
+    """'1 point', '0 points', '3 points'."""
+    return f"{n} point" if n == 1 else f"{n} points"
+
 
 def sins_widget() -> CalculatorBox:
     """SINS calculator. Controls: location, pain, bone_lesion, alignment, collapse, posterolateral."""
@@ -252,14 +257,14 @@ def sins_widget() -> CalculatorBox:
             + [f"{r}{i}" for r, n in (("C", 7), ("T", 12), ("L", 5), ("S", 5)) for i in range(1, n + 1)],
             description="Location (region, or level such as T12)",
             placeholder="e.g. T12 or junctional",
-            ensure_option=False, continuous_update=False, style=_STYLE,
+            ensure_option=False, continuous_update=False, style=_STYLE, layout=fit(),
         ),
     }
     labels = {"pain": "Pain", "bone_lesion": "Bone lesion", "alignment": "Spinal alignment (X-ray/CT)",
               "collapse": "Vertebral body collapse", "posterolateral": "Posterolateral involvement"}
     for component, label in labels.items():
         rows = table[table["component"] == component]
-        options = [(f"{r.finding} ({r.points} points)", r.argument_value) for r in rows.itertuples()]
+        options = [(f"{r.finding} ({_points(r.points)})", r.argument_value) for r in rows.itertuples()]
         controls[component] = _dropdown(label, options, options[-1][1])
 
     def compute(v: dict) -> str:
@@ -305,7 +310,7 @@ def anc_widget() -> CalculatorBox:
         "wbc": _float("White blood cell count", 4500.0),
         "wbc_unit": widgets.ToggleButtons(
             options=[("cells/µL (e.g. 4500)", "cells/uL"), ("×10³/µL = ×10⁹/L (e.g. 4.5)", "10^3/uL")],
-            value="cells/uL", description="Unit of the white count", style=_STYLE,
+            value="cells/uL", description="Unit of the white count", style=TOGGLE_STYLE, layout=fit(),
         ),
         "segs_pct": _float("Segmented neutrophils (%)", 50.0),
         "bands_pct": _float("Band neutrophils (%)", 5.0),

@@ -29,7 +29,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
-from helpers.render import Html, escaped_figure, macro, plotly_lines
+from helpers.render import Html, escaped_figure, macro, plotly_wrap
 from helpers.tables import styled
 
 #: The stages every case walks through, in order (the enum of case_stages.stage).
@@ -369,12 +369,13 @@ def all_cases_html() -> str:
 def case_explorer():
     """Choose a case and a stage; see what happens, the decision and why, nursing priorities and teaching."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     from helpers.explorer import Explorer
 
     choices = case_choices()
     case = widgets.Dropdown(options=choices, value=choices[0][1], description="Case",
-                            style={"description_width": "initial"}, layout=widgets.Layout(width="44em"))
+                            style={"description_width": "initial"}, layout=fit())
     stage = widgets.Dropdown(options=[(STAGE_LABELS[s], s) for s in STAGES], value=STAGES[0],
                              description="Stage", style={"description_width": "initial"})
     return Explorer({"case": case, "stage": stage}, stage_view, static_face=all_cases_html(),
@@ -402,15 +403,7 @@ def comparison_table():
 
 def _wrap(text: str, width: int = 16) -> str:
     """Break a chart label onto short lines at spaces."""
-    lines, line = [], ""
-    for word in str(text).split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return plotly_lines(*lines)
+    return plotly_wrap(text, width)
 
 
 @escaped_figure
@@ -452,7 +445,8 @@ def timeline_chart() -> go.Figure:
         xaxis=dict(title="Treatment step within the case (1 = first)", dtick=1, range=[0.5, most + 0.5]),
         yaxis=dict(title="Case (synthetic patient)", categoryorder="array", categoryarray=list(reversed(order)),
                    range=[-0.5, len(order) - 0.2]),
-        legend=dict(title=dict(text="Modality (open symbol = only if needed)"), orientation="h",
+        # Title above the entries: beside them, it pushed the entries to the right edge.
+        legend=dict(title=dict(text="Modality (open symbol = only if needed)", side="top"), orientation="h",
                     x=0, xanchor="left", y=-0.18, yanchor="top"),
         height=660,
         margin=dict(b=150),

@@ -19,7 +19,6 @@ Days are counted after the dose: day 0 is the treatment day.
 from __future__ import annotations
 
 import numbers
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,7 +28,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
-from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.tables import Table, styled
 
 #: Routes in teaching order (the ids of ``chemotherapy_routes``).
@@ -89,7 +88,7 @@ def _table(frame: pd.DataFrame, caption: str, one_item_per_line: bool = False) -
 
 
 def _wrap(text: str, width: int) -> str:
-    return plotly_lines(*textwrap.wrap(str(text), width))
+    return plotly_wrap(text, width)
 
 
 # --------------------------------------------------------------------------
@@ -186,7 +185,7 @@ def mechanism_chart() -> go.Figure:
         yaxis=dict(title="Side effects of chemotherapy, one row each", showticklabels=False, showgrid=False,
                    zeroline=False, range=[-0.6, n - 0.4]),
         annotations=annotations,
-        legend=dict(title=dict(text="Where it starts (line style)"), orientation="h", y=-0.05),
+        legend=dict(title=dict(text="Where it starts (line style)", side="top"), orientation="h", y=-0.05),
         height=90 * n + 170,
         margin=dict(t=110),
     )

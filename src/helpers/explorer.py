@@ -32,7 +32,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
 from helpers import plotting

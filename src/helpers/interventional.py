@@ -9,7 +9,6 @@ of the rows it shows (:func:`helpers.lesson.cite_rows`).
 
 from __future__ import annotations
 
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,7 +17,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite_rows
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
 from helpers.plotting import PALETTE
 from helpers.tables import styled
@@ -139,7 +138,7 @@ def outcomes(study: str) -> pd.DataFrame:
 
 
 def _wrap(text: str, width: int = 95) -> str:
-    return plotly_lines(*textwrap.wrap(str(text), width))
+    return plotly_wrap(text, width)
 
 
 def _population_note(rows: pd.DataFrame) -> dict:
@@ -164,6 +163,7 @@ def outcome_chart(study: str) -> go.Figure:
     highest = rows.loc[rows.groupby("timepoint")["value"].idxmax(), ["timepoint", "arm"]]
     top_arm = dict(zip(highest["timepoint"].astype(str), highest["arm"].astype(str)))
     measure = str(rows["measure"].iloc[0])
+    unit = str(rows["unit"].iloc[0])
     fig = go.Figure()
     for arm in [a for a in ARM_LABELS if a in set(rows["arm"].astype(str))]:
         part = rows[rows["arm"].astype(str) == arm]
@@ -174,16 +174,15 @@ def outcome_chart(study: str) -> go.Figure:
             text=[f"{v:.1f}" for v in part["value"]],
             textposition=["top center" if top_arm[t] == arm else "bottom center" for t in labels],
             line=dict(color=colour, dash=dash, width=3), marker=dict(symbol=symbol, size=12, color=colour),
-            hovertemplate=plotly_lines(ARM_LABELS[arm], "%{x}: %{y}") + "<extra></extra>",
+            hovertemplate=plotly_lines(ARM_LABELS[arm], "%{x}: %{text}") + "<extra></extra>",
         ))
-    unit = str(rows["unit"].iloc[0])
     fig.update_layout(
         title=plotly_lines(f"{rows['study'].iloc[0]}: {MEASURE_LABELS[measure].lower()} before and after treatment"),
         xaxis=dict(title="Time after the procedure or the start of care", type="category",
                    categoryorder="array", categoryarray=times),
         yaxis=dict(title=plotly_lines(MEASURE_LABELS[measure], f"({unit})"),
                    range=[0, float(rows["value"].max()) * 1.2]),
-        legend=dict(title=dict(text="Treatment group"), orientation="h", y=1.02, yanchor="bottom", x=0),
+        legend=dict(title=dict(text="Treatment group", side="top"), orientation="h", y=1.02, yanchor="bottom", x=0),
         annotations=[_population_note(rows)],
         margin=dict(b=140),
         height=500,
@@ -211,7 +210,7 @@ def leakage_chart() -> go.Figure:
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white", fillmode="overlay")),
             text=[f"{ARM_LABELS[arm]}: {value:g}%" for value in arm_rows["value"]], textposition="outside",
             customdata=arm_rows["population"].astype(str).tolist(),
-            hovertemplate=f"{ARM_LABELS[arm]}: %{{x}}%<br>%{{y}}: %{{customdata}}<extra></extra>",
+            hovertemplate="%{text}<br>%{y}: %{customdata}<extra></extra>",
         ))
     notes = " ".join(
         f"{study}: {rows.loc[rows['study'].astype(str) == study, 'population'].iloc[0]}." for study in studies
@@ -308,9 +307,10 @@ def all_procedures_view() -> str:
 def procedure_explorer() -> Explorer:
     """Choose a procedure; see how it works, its aims and risks, and the nursing care around it."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = procedure_choices()
     dropdown = widgets.Dropdown(options=choices, value="vertebroplasty", description="Procedure",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="24em"))
+                                style={"description_width": "initial"}, layout=fit())
     static = all_procedures_view()
     return Explorer({"procedure": dropdown}, procedure_view, static_face=static, title="Procedure explorer")

@@ -15,7 +15,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
-from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.tables import styled
 
 
@@ -106,7 +106,10 @@ def invasiveness_chart() -> go.Figure:
             title="Invasiveness level (0 = least invasive, 4 = most)",
             tickmode="array",
             tickvals=sorted(level_labels),
-            ticktext=[f"{k}: {level_labels[k]}" for k in sorted(level_labels)],
+            # Level names wrapped on short horizontal lines: slanted long labels took most of the height
+            # and squeezed the data.
+            ticktext=[_wrap(f"{k}: {level_labels[k]}", 18) for k in sorted(level_labels)],
+            tickangle=0,
             range=[-0.3, max(level_labels) + 0.3],
         ),
         yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
@@ -116,9 +119,17 @@ def invasiveness_chart() -> go.Figure:
     return fig
 
 
+def _wrap(text: str, width: int) -> str:
+    """A chart label broken onto lines of at most ``width`` characters (escaped)."""
+    return plotly_wrap(text, width)
+
+
 @escaped_figure
 def goals_chart() -> go.Figure:
-    """Which goals each treatment typically serves (a dot for each pairing)."""
+    """Which goals each treatment typically serves (a dot for each pairing).
+
+    Goals run down the side (long names read horizontally), treatments across.
+    """
     links = cite_rows(data.load("modality_goals"))
     goals = cite_rows(data.load("goals"))
     goal_labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
@@ -130,21 +141,23 @@ def goals_chart() -> go.Figure:
         labels = [goal_labels[g] for g in rows["goal_id"].astype(str)]
         fig.add_trace(
             go.Scatter(
-                x=labels,
-                y=[names[modality]] * len(labels),
+                x=[_wrap(names[modality], 14)] * len(labels),
+                y=labels,
                 mode="markers",
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality], size=16),
-                hovertemplate=plotly_lines(names[modality]) + ": %{x}<extra></extra>",
+                hovertemplate=plotly_lines(names[modality]) + ": %{y}<extra></extra>",
             )
         )
     fig.update_layout(
         title="Which goals each treatment can serve",
-        xaxis=dict(title="Goal of treatment", categoryorder="array", categoryarray=[goal_labels[g] for g in order],
-                   tickangle=-30),
-        yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)]),
+        xaxis=dict(title="Treatment", type="category", categoryorder="array",
+                   categoryarray=[_wrap(names[m], 14) for m in MODALITY_ORDER], side="top", tickangle=0),
+        yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
+                   categoryarray=list(reversed([goal_labels[g] for g in order]))),
         showlegend=False,
-        height=480,
+        height=40 * len(order) + 160,
+        margin=dict(t=130),
     )
     return fig
 
@@ -258,11 +271,12 @@ def all_scenarios_table():
 def scenario_explorer() -> Explorer:
     """Pick a scenario; see the treatments considered, their roles and why."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = scenario_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
-                                layout=widgets.Layout(width="32em"))
+                                layout=fit())
     static = with_menu([(plotly_safe(title), scenario_chart(sid)) for title, sid in choices],
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))
@@ -297,9 +311,11 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
     names = _names()
     fig = go.Figure()
+    plotted: set[str] = set()
     for modality in modalities:
         ids = [i for i in links["subtype_id"].astype(str) if subtypes.loc[i, "modality_id"] == modality]
         rows = links[links["subtype_id"].isin(ids)]
+        plotted.update(rows["goal_id"].astype(str))
         fig.add_trace(
             go.Scatter(
                 x=[int(subtypes.loc[i, "invasiveness_level"]) + _OFFSETS[modality] for i in rows["subtype_id"]],
@@ -317,9 +333,11 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
         xaxis=dict(title="Invasiveness level (0 = least invasive, 4 = most)", tickmode="array",
                    tickvals=sorted(level_labels), ticktext=[str(k) for k in sorted(level_labels)],
                    range=[-0.5, max(level_labels) + 0.5]),
+        # Only goals some form serves here: a goal served by a whole modality but by none of its
+        # forms (response monitoring, in modality_goals only) would be an empty row.
         yaxis=dict(title="Goal of treatment", type="category", categoryorder="array",
-                   categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str)]))),
-        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.2),
+                   categoryarray=list(reversed([goal_labels[g] for g in goals["id"].astype(str) if g in plotted]))),
+        legend=dict(title=dict(text="Treatment", side="top"), orientation="h", y=-0.2),
         height=560,
     )
     return fig
@@ -397,8 +415,8 @@ def onset_timeline() -> go.Figure:
                 name=names[modality],
                 marker=dict(color=MODALITY_COLOURS[modality], symbol=MODALITY_SYMBOLS[modality],
                             size=[10 + 3 * c for c in counts], line=dict(color="white", width=1)),
-                customdata=lists,
-                hovertemplate="%{y}, %{x}: %{text} side effect(s)<br>%{customdata}<extra></extra>",
+                customdata=[[f"{c} side effect{'' if c == 1 else 's'}", names_list] for c, names_list in zip(counts, lists)],
+                hovertemplate="%{y}, %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
                 showlegend=False,
             )
         )

@@ -131,6 +131,16 @@ def _schedules(alpha_beta_gy: float) -> pd.DataFrame:
     return frame
 
 
+def _fractions_text(fractions: int, dose_per_fraction_gy: float) -> str:
+    """'1 fraction of 8 Gy', '5 fractions of 6 Gy' (hover text, numbers as a reader writes them)."""
+    return f"{fractions} fraction{'' if fractions == 1 else 's'} of {_gy(dose_per_fraction_gy)} Gy"
+
+
+def _gy(value: float) -> str:
+    """A dose for reading: at most two decimals, no trailing zeros (8, 2.5, 1.67)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _short(total: float, fractions: int) -> str:
     return f"{total:g} Gy × 1" if fractions == 1 else f"{total:g} Gy in {fractions}"
 
@@ -157,14 +167,16 @@ def fraction_map() -> go.Figure:
             textposition=positions, textfont=dict(size=12),
             marker=dict(color=TECHNIQUE_COLOURS[technique], symbol=TECHNIQUE_SYMBOLS[technique], size=14,
                         line=dict(color="white", width=1)),
-            customdata=part[["name", "total_dose_gy"]].to_numpy(),
-            hovertemplate="%{customdata[0]}<br>%{x} fraction(s) of %{y:g} Gy<extra></extra>",
+            customdata=[[str(row.name), _fractions_text(int(row.fractions), float(row.dose_per_fraction_gy))]
+                        for row in part.itertuples(index=False)],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(
         title="Few large fractions or many small ones: the spine schedules",
         xaxis=dict(title="Number of fractions (treatment sessions)", range=[0, 21.5], dtick=2),
         yaxis=dict(title="Dose per fraction (Gy)", range=[0, top]),
-        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.22),
+        legend=dict(title=dict(text="Technique", side="top"), orientation="h", y=-0.22,
+                    x=0, xanchor="left"),
         height=520,
     )
     return fig
@@ -204,14 +216,15 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
                                      fgcolor="white", solidity=0.35),
                         line=dict(color=["#000000" if c else TECHNIQUE_COLOURS[technique] for c in chosen],
                                   width=[4 if c else 1 for c in chosen])),
-            customdata=part[["bed_gy", "dose_per_fraction_gy"]].to_numpy(),
-            hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]:.1f} Gy"
-                           "<br>%{customdata[1]:g} Gy per fraction<extra></extra>"),
+            customdata=[[f"{bed:.1f}", _gy(dpf)] for bed, dpf in zip(part["bed_gy"], part["dose_per_fraction_gy"])],
+            hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]} Gy"
+                           "<br>%{customdata[1]} Gy per fraction<extra></extra>"),
         ))
     fig.add_trace(go.Scatter(
         x=frame["total_dose_gy"], y=categories, mode="markers", name="Physical total dose",
         marker=dict(symbol="line-ns-open", size=18, color="#000000", line=dict(width=3)),
-        hovertemplate="%{y}<br>Physical total dose %{x:g} Gy<extra></extra>",
+        customdata=[_gy(d) for d in frame["total_dose_gy"]],
+        hovertemplate="%{y}<br>Physical total dose %{customdata} Gy<extra></extra>",
     ))
     # Value labels sit right of whichever is longer, the bar or the tick, so they never collide.
     top = float(frame[["eqd2_gy", "total_dose_gy"]].to_numpy().max())
@@ -232,7 +245,8 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
                    range=[0, top * (1.45 if highlight else 1.25)]),
         yaxis=dict(title="Schedule", type="category", categoryorder="array", categoryarray=categories),
         barmode="overlay",
-        legend=dict(title=dict(text="Technique"), orientation="h", y=-0.3),
+        legend=dict(title=dict(text="Technique", side="top"), orientation="h", y=-0.3,
+                    x=0, xanchor="left"),
         annotations=annotations,
         height=600,
         margin=dict(b=150),
@@ -274,14 +288,15 @@ def eqd2_menu_chart() -> go.Figure:
 def fractionation_explorer() -> Explorer:
     """Pick a schedule and an α/β ratio; see dose per fraction, BED, EQD2 and where it ranks."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = schedule_choices()
     schedule = widgets.Dropdown(options=choices, value="sbrt_24gy_2fx" if "sbrt_24gy_2fx" in dict(choices).values()
                                 else choices[0][1], description="Schedule",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+                                style={"description_width": "initial"}, layout=fit())
     ratios = alpha_beta_options()
     alpha_beta = widgets.Dropdown(options=ratios, value=ratios[0][1], description="α/β ratio",
-                                  style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+                                  style={"description_width": "initial"}, layout=fit())
     return Explorer({"schedule": schedule, "alpha_beta": alpha_beta}, fractionation_view,
                     static_face=eqd2_menu_chart(), title="Fractionation explorer")
 
@@ -470,10 +485,11 @@ def all_levels_table():
 def level_explorer() -> Explorer:
     """Choose the part of the spine treated; see its side effects and their nursing care."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = level_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Part of the spine treated",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="32em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"level": dropdown}, level_view, static_face=all_levels_table(),
                     title="Side effects by spinal level")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from functools import cache, wraps
 from pathlib import Path
 
@@ -73,6 +74,11 @@ def plotly_lines(*lines: object) -> str:
     so text from data is escaped here like in the templates.
     """
     return "<br>".join(html.escape(str(line), quote=False) for line in lines)
+
+
+def plotly_wrap(text: object, width: int) -> str:
+    """Text for a plotly label broken onto lines of about ``width`` characters, each escaped."""
+    return plotly_lines(*textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False))
 
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)

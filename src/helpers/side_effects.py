@@ -27,7 +27,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
-from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
+from helpers.render import escaped_figure, macro, plotly_safe, plotly_wrap
 from helpers.tables import Strong, styled
 
 # -- how often: the one place the frequency bands are defined -------------------
@@ -381,7 +381,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
                    range=[n - 0.5, -0.5], zeroline=False),
         shapes=shapes,
         annotations=annotations,
-        legend=dict(title=dict(text="What is counted")),
+        legend=dict(title=dict(text="What is counted", side="top")),
         margin=dict(t=140, b=90 + 20 * note_lines),
         height=max(380, 56 * n + 230 + 20 * note_lines),
     )
@@ -390,15 +390,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
 
 def wrap_label(text: str, width: int) -> str:
     """Escape text for a plotly label and break it into lines of about ``width`` characters."""
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(_html.escape(item) for item in lines)
+    return plotly_wrap(text, width)
 
 
 @escaped_figure
@@ -499,7 +491,8 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
             xgap=2,
             ygap=2,
             colorbar=dict(title=dict(text="Number of<br>side effects"), thickness=14),
-            hovertemplate="%{x}<br>%{y}: %{z} side effect(s)<extra></extra>",
+            customdata=[[f"{v} side effect{'' if v == 1 else 's'}" for v in row] for row in values],
+            hovertemplate="%{x}<br>%{y}: %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(
@@ -624,7 +617,7 @@ def onset_days_chart() -> go.Figure:
                    rangemode="tozero"),
         yaxis=dict(title="Side effect", autorange="reversed", type="category"),
         barmode="overlay",
-        legend=dict(title=dict(text="Treatment"), orientation="h", y=-0.3),
+        legend=dict(title=dict(text="Treatment", side="top"), orientation="h", y=-0.3),
         height=max(360, 46 * len(with_days) + 230),
         annotations=[
             dict(text=f"The other {in_words} of {len(rows)} side effects have their timing in words only (table above).",
@@ -716,12 +709,13 @@ def mechanism_overview_table():
 def mechanism_explorer():
     """Choose a treatment; see why it causes each of its side effects."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     from helpers.explorer import Explorer
 
     names = _modality_names()
     dropdown = widgets.Dropdown(options=[(names[m], m) for m in MODALITY_ORDER], value="chemotherapy",
                                 description="Treatment", style={"description_width": "initial"},
-                                layout=widgets.Layout(width="26em"))
+                                layout=fit())
     return Explorer({"modality": dropdown}, mechanism_view, static_face=mechanism_overview_table(),
                     title="Mechanism explorer")

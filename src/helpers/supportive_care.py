@@ -16,7 +16,6 @@ Every builder records the sources of the rows it shows (:func:`helpers.lesson.ci
 
 from __future__ import annotations
 
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,7 +25,7 @@ from helpers.errors import InputError
 from helpers.tables import styled
 from helpers.explorer import Explorer, message_html
 from helpers.lesson import cite_rows
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_wrap
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
 # Readable labels for the project's evidence categories (data/README.md explains them).
@@ -85,7 +84,7 @@ def _varies_text(varies: bool, note: str) -> str:
 
 
 def _wrap(text: str, width: int = 46) -> str:
-    return plotly_lines(*textwrap.wrap(str(text), width))
+    return plotly_wrap(text, width)
 
 
 # -- from a side effect to supportive care ------------------------------------
@@ -194,11 +193,12 @@ def symptom_care_table():
 def care_explorer() -> Explorer:
     """Choose a side effect; see the supportive care, its evidence and the nurse's role."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = effect_choices()
     start = "rt_lumbar_diarrhoea" if "rt_lumbar_diarrhoea" in [c for _l, c in choices] else choices[0][1]
     dropdown = widgets.Dropdown(options=choices, value=start, description="Side effect",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"side_effect": dropdown}, care_view, static_face=symptom_care_table(),
                     title="Supportive care explorer")
 

@@ -19,7 +19,6 @@ wrapper that shows a shared calculator and records its sources
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,7 +29,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite_rows
-from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.plotting import PALETTE
 from helpers.tables import styled
 
@@ -135,7 +134,7 @@ def situation_card(situation_id: str) -> str:
 
 
 def _wrap(text: str, width: int = 30) -> str:
-    return plotly_lines(*textwrap.wrap(str(text), width))
+    return plotly_wrap(text, width)
 
 
 def goal_axis_order(links: pd.DataFrame) -> list[str]:
@@ -188,7 +187,7 @@ def aims_chart(highlight: str | None = None) -> go.Figure:
         xaxis=dict(title="Goal of surgery", type="category", categoryorder="array", categoryarray=used_goals,
                    tickangle=-25),
         yaxis=dict(title="Situation", type="category", categoryorder="array", categoryarray=y_order),
-        legend=dict(orientation="h", y=-0.45, title=dict(text="Marker")),
+        legend=dict(orientation="h", y=-0.45, title=dict(text="Marker", side="top")),
         height=560,
         margin=dict(t=90 if highlight else 70),
     )
@@ -221,10 +220,11 @@ def situation_explorer() -> Explorer:
     Static face (nbviewer, print): the table of every situation.
     """
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Surgical situation",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+                                style={"description_width": "initial"}, layout=fit())
     return Explorer({"situation": dropdown}, situation_view, static_face=all_situations_table(),
                     title="Surgical situation explorer")
 
@@ -348,8 +348,10 @@ def mis_evidence_chart() -> go.Figure:
                              arrayminus=sub["estimate"] - sub["ci_low"], color=style["colour"], thickness=2),
                 marker=dict(symbol=style["symbol"], color=style["colour"], size=13, line=dict(width=2, color=style["colour"])),
                 name=style["label"], legendgroup=direction, showlegend=direction not in shown,
-                customdata=sub[["ci_low", "ci_high"]].to_numpy(),
-                hovertemplate="%{y}: %{x}" + plotly_safe(unit) + " (95% CI %{customdata[0]} to %{customdata[1]})<extra></extra>",
+                customdata=[[_number(e), _number(lo), _number(hi)]
+                            for e, lo, hi in zip(sub["estimate"], sub["ci_low"], sub["ci_high"])],
+                hovertemplate="%{y}: %{customdata[0]}" + plotly_safe(unit)
+                              + " (95% CI %{customdata[1]} to %{customdata[2]})<extra></extra>",
             ), row=panel, col=1)
             shown.add(direction)
         low = min(part["ci_low"].min(), null)
@@ -358,13 +360,15 @@ def mis_evidence_chart() -> go.Figure:
         fig.add_vline(x=null, line=dict(color="#444444", dash="dash", width=1), row=panel, col=1)
         fig.update_xaxes(title_text=_AXIS_TITLES.get(key, f"Difference ({plotly_safe(key[1])}), MIS minus open"),
                          range=[low - pad, high + pad], row=panel, col=1)
-        # Headroom above the top row so its value label is not clipped.
-        fig.update_yaxes(title_text="Outcome", type="category", range=[-0.5, len(part) - 0.2], row=panel, col=1)
+        # Headroom above the top row so its value label is not clipped.  One "Outcome" title, on the
+        # top panel: each panel's own title sat at a different distance (its labels' width), staggered.
+        fig.update_yaxes(title_text="Outcome" if panel == 1 else None, type="category",
+                         range=[-0.5, len(part) - 0.2], row=panel, col=1)
     fig.update_layout(
         title="Minimally invasive compared with open surgery for spinal metastases<br>"
               "<sup>Pooled estimates with 95% confidence intervals; dashed line = no difference</sup>",
         height=200 + 85 * sum(c + 1 for c in counts),
-        legend=dict(orientation="h", y=-0.12, title=dict(text="Marker")),
+        legend=dict(orientation="h", y=-0.12, title=dict(text="Marker", side="top")),
         margin=dict(t=100),
     )
     return fig

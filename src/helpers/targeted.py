@@ -29,7 +29,7 @@ from helpers.calculators import HYPERTENSION_LIMITS_NOTE, ctcae_hypertension_gra
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
-from helpers.render import escaped_figure, macro, plotly_lines
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
 from helpers.plotting import PALETTE, with_menu
 from helpers import side_effects
@@ -274,7 +274,14 @@ def monitoring_situations() -> pd.DataFrame:
 def situation_choices() -> list[tuple[str, str]]:
     """(menu label, id) pairs: the check, then the situation."""
     rows = monitoring_situations()
-    return [(f"{CHECK_LABELS[str(c)]}: {s}", i) for c, s, i in zip(rows["check"], rows["situation"], rows["id"])]
+    return [(_menu_label(CHECK_LABELS[str(c)], str(s)), i) for c, s, i in zip(rows["check"], rows["situation"], rows["id"])]
+
+
+def _menu_label(check: str, situation: str) -> str:
+    # "Blood pressure: Blood pressure 166/104 mm Hg" says it twice; the situation alone is enough.
+    if situation.split()[0].lower() == check.split()[0].lower():
+        return situation
+    return f"{check}: {situation}"
 
 
 def _situation(situation_id: str) -> pd.Series:
@@ -324,10 +331,11 @@ def all_situations_table():
 def monitoring_explorer() -> Explorer:
     """Choose a monitoring situation; see the action level, what the nurse does and why."""
     import ipywidgets as widgets
+    from helpers.controls import fit
 
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value="bp_severe", description="Situation",
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="44em"))
+                                style={"description_width": "initial"}, layout=fit())
     static = (macro("_macros.html.j2", "static_intro", "Monitoring explorer",
                     "on a static page the menu cannot run, so every situation is listed here. "
                     "Open the notebook live to choose one at a time.")
@@ -391,24 +399,38 @@ PLAN_ROW = "This plan: last dose"
 _BASIS_COLOURS = {"drug_label": PALETTE[0], "other_guidance": PALETTE[1]}
 
 
+def _rule_label(label: str) -> str:
+    # Two short lines: one long line per rule took a third of the chart's width.
+    return plotly_wrap(label, 34)
+
+
+def plan_label_position(days: int) -> str:
+    """Where the plan's label goes beside its marker: towards the side with room, never across day 0."""
+    return "middle right" if days >= 28 else "middle left"
+
+
 @escaped_figure
 def surgery_timeline(days: int) -> go.Figure:
-    """The bevacizumab-free periods around surgery (day 0) and where this plan's last dose falls."""
+    """The bevacizumab-free periods around surgery (day 0) and where this plan's last dose falls.
+
+    The plan's row is at the bottom, below the dashed day-0 line, so its label
+    can sit beside the marker without crossing the line.
+    """
     check = surgery_gap_check(days)
     rules = surgery_rules()
-    rows = [PLAN_ROW] + rules["label"].tolist()
+    rule_rows = [_rule_label(label) for label in rules["label"]]
     fig = go.Figure()
-    for rule in rules.itertuples(index=False):
+    for rule, row in zip(rules.itertuples(index=False), rule_rows):
         sign = -1 if rule.period == "before_surgery" else 1
         colour = _BASIS_COLOURS[str(rule.basis)]
         start, length = (-rule.min_days, rule.min_days) if sign < 0 else (0, rule.min_days)
         text = f"{rule.min_days} days" + ("" if pd.isna(rule.max_days) else f" (up to {int(rule.max_days)})")
-        fig.add_trace(go.Bar(y=[rule.label], x=[length], base=[start], orientation="h", marker=dict(color=colour),
+        fig.add_trace(go.Bar(y=[row], x=[length], base=[start], orientation="h", marker=dict(color=colour),
                              text=[text], textposition="inside", insidetextanchor="middle", name=rule.label,
                              hoverinfo="skip", showlegend=False))
         if not pd.isna(rule.max_days):
             extra = int(rule.max_days) - int(rule.min_days)
-            fig.add_trace(go.Bar(y=[rule.label], x=[extra], base=[-int(rule.max_days)], orientation="h",
+            fig.add_trace(go.Bar(y=[row], x=[extra], base=[-int(rule.max_days)], orientation="h",
                                  marker=dict(color="white", line=dict(color=colour, width=2),
                                              pattern=dict(shape="/", fgcolor=colour)),
                                  hoverinfo="skip", showlegend=False))
@@ -417,18 +439,20 @@ def surgery_timeline(days: int) -> go.Figure:
         y=[PLAN_ROW], x=[-check.days], mode="markers+text",
         marker=dict(symbol="star" if check.meets_label else "x", size=18, color=PALETTE[7] if check.meets_label else PALETTE[5]),
         text=[f"Last dose: day {-check.days} ({verdict})".replace("-", "−")],
-        textposition="top right" if check.days >= 42 else "top center", showlegend=False, cliponaxis=False,
+        textposition=plan_label_position(check.days), showlegend=False, cliponaxis=False,
         hovertext=[check.summary], hoverinfo="text"))
-    fig.add_vline(x=0, line=dict(color="#444444", dash="dash"))
+    # Day 0 runs through the rules' rows only (the plan's row is index 0, at the bottom).
+    rows = [PLAN_ROW] + list(reversed(rule_rows))
+    fig.add_shape(type="line", x0=0, x1=0, xref="x", y0=0.5, y1=len(rows) - 0.5, yref="y",
+                  line=dict(color="#444444", dash="dash"))
     fig.update_layout(
         title="Time off bevacizumab around elective surgery",
         barmode="overlay",
-        xaxis=dict(title="Days relative to the operation (0 = day of surgery; negative = before)",
+        xaxis=dict(title="Days relative to the operation<br>(0 = day of surgery; negative = before)",
                    range=[min(-84, -check.days - 10), 45], dtick=14, zeroline=False),
-        yaxis=dict(title="Rule", categoryorder="array", categoryarray=list(reversed(rows)),
-                   range=[-0.5, len(rows) - 0.1]),  # headroom above the top row for the plan's label
+        yaxis=dict(title="Rule", categoryorder="array", categoryarray=rows, range=[-0.5, len(rows) - 0.5]),
         annotations=[dict(x=0, y=1.0, yref="paper", text="Surgery (day 0)", showarrow=False, yanchor="bottom")],
-        height=400,
+        height=440,
         margin=dict(l=60),
     )
     return fig
