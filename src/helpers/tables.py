@@ -30,7 +30,7 @@ NOT_STATED = "Not stated in the source"
 #: What an empty cell means, by words in its column header (lower case).
 MISSING_BY_COLUMN = {
     "practice varies": "No variation noted",
-    "ctcae v5.0 term": "No CTCAE v5.0 term",
+    "ctcae v5.0 term": "Not mapped to a single CTCAE v5.0 term",
     "also depends on": "Nothing else: the numbers alone",
 }
 #: Cell values that mean "nothing here" (a lone dash is not an answer a reader can use).
