@@ -72,10 +72,14 @@ $(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
 	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
-# The repository is the server root (so data/ and docs/ are reachable from the
-# file browser), with the first notebook open.
+# The repository is the server root, with the first notebook open and the file
+# browser at the root (so data/ and docs/ are in view).  The start page is the
+# default URL rather than a file argument: a file argument makes the file browser
+# open the notebook's folder, and its URL cannot carry JupyterLab's
+# file-browser-path parameter.
+LAB_START := /lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/
 lab: $(LAB_STAMP) $(LAB_SETTINGS)
-	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. '--LabApp.default_url=$(LAB_START)'
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
