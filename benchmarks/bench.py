@@ -28,12 +28,15 @@ Timings are printed, never asserted: sizes are enforced by tests instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -254,16 +257,33 @@ REPLACE_OUTPUTS = (
 )
 
 
+@contextlib.contextmanager
+def kernel_profile(startup: str):
+    """The offline IPython profile, plus ``startup`` code every kernel runs first (if any)."""
+    if not startup:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-ipython-") as tmp:
+        ipython_dir = Path(tmp) / "ipython"
+        shutil.copytree(ROOT / "tests" / "offline_ipython", ipython_dir,
+                        ignore=shutil.ignore_patterns("*.sqlite*", "log", "db", "pid", "security"))
+        (ipython_dir / "profile_default" / "startup" / "99-bench.py").write_text(startup)
+        yield ipython_dir
+
+
 def measure_lab(rounds: int = 2, kernel_startup: str = "") -> tuple[list[dict], dict]:
-    """Explorer changes in a real JupyterLab: one row per change."""
-    from lab import chromium, jupyterlab, open_notebook, run_all, shutdown_kernels
+    """Explorer changes in a real JupyterLab (tests/lab_harness.py): one row per change."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from lab_harness import chromium, jupyter_lab, open_notebook, run_all_cells, shutdown_kernels
 
     rows: list[dict] = []
-    with jupyterlab(kernel_startup=kernel_startup) as lab, chromium() as browser:
+    with kernel_profile(kernel_startup) as ipython_dir, jupyter_lab(ROOT, ipython_dir=ipython_dir, timeout=120) as lab, \
+            chromium() as browser:
         for number in LAB_NOTEBOOKS:
             path = next(p for p in NOTEBOOKS if p.name.startswith(number))
-            page = open_notebook(browser, lab, f"notebooks/{path.name}")
-            run_all(page)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_notebook(page, lab, f"notebooks/{path.name}", timeout=120)
+            run_all_cells(page, timeout=300)
             page.wait_for_timeout(1000)  # let the first draws and the plotly extension settle
             explorers = page.evaluate(EXPLORERS_JS)
             for index, selects in enumerate(explorers):

@@ -1,7 +1,7 @@
 """Drive a real JupyterLab in headless Chromium: start it, open a notebook, run it.
 
 Used by tests/test_lab_controls.py (every live control shows its whole label
-and value) and reusable for latency benchmarks.  The API is four names:
+and value) and by benchmarks/bench.py (explorer latency).  The API is five names:
 
     from lab_harness import chromium, jupyter_lab, open_notebook, run_all_cells
 
@@ -9,6 +9,7 @@ and value) and reusable for latency benchmarks.  The API is four names:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         open_notebook(page, lab, "notebooks/03_chemotherapy.ipynb")
         seconds = run_all_cells(page)          # waits until every cell has run
+        shutdown_kernels(lab)                  # between notebooks
 
 ``jupyter_lab(root)`` starts ``jupyter lab`` from this environment on a free
 local port with a random token, ``root`` as the server root and a private,
@@ -93,11 +94,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root: Path | str = ROOT, *, timeout: float = 90.0, log: Path | None = None) -> Iterator[Lab]:
+def jupyter_lab(root: Path | str = ROOT, *, timeout: float = 90.0, log: Path | None = None,
+                ipython_dir: Path | None = None) -> Iterator[Lab]:
     """Start ``jupyter lab`` serving ``root``; yield a :class:`Lab`; stop it on exit.
 
     ``log`` (optional) receives the server's output, useful when it fails to
-    start.  Raises RuntimeError if the server is not answering after ``timeout`` s.
+    start.  ``ipython_dir`` replaces the offline profile folder the kernels
+    load (a copy of it with extra start-up code, for benchmarks).  Raises
+    RuntimeError if the server is not answering after ``timeout`` s.
     """
     root = Path(root).resolve()
     token = secrets.token_hex(16)
@@ -111,7 +115,7 @@ def jupyter_lab(root: Path | str = ROOT, *, timeout: float = 90.0, log: Path | N
             target.write_text(json.dumps(value), encoding="utf-8")
         env = {
             **os.environ,
-            "IPYTHONDIR": str(OFFLINE_IPYTHONDIR),
+            "IPYTHONDIR": str(ipython_dir or OFFLINE_IPYTHONDIR),
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
@@ -210,3 +214,14 @@ def run_all_cells(page, *, timeout: float = 240.0) -> float:
     _wait(page, lambda s: s["kernel"] == "idle" and s["running"] == 0 and s["unrun"] == 0,
           "all cells run", max(5.0, timeout - (time.monotonic() - start)))
     return time.monotonic() - start
+
+
+def shutdown_kernels(lab: Lab) -> None:
+    """Stop every session's kernel through the REST API (between notebooks)."""
+    headers = {"Authorization": f"token {lab.token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{lab.base_url}api/sessions", headers=headers)) as r:
+        sessions = json.loads(r.read())
+    for session in sessions:
+        request = urllib.request.Request(f"{lab.base_url}api/sessions/{session['id']}", headers=headers,
+                                         method="DELETE")
+        urllib.request.urlopen(request).read()
