@@ -602,7 +602,12 @@ def test_side_effect_matrix():
     matrix = d.side_effect_matrix()
     assert list(matrix.index) == list(d.TEACHING_ORDER)
     assert list(matrix.columns) == list(d.load("side_effects")["body_system"].cat.categories)
-    assert int(matrix.to_numpy().sum()) == len(read_rows("side_effects"))
+    bone = {r["id"] for r in read_rows("modality_subtypes") if r["category"] == "supportive_bone_targeted"}
+    assert bone, "the bone-modifying drugs are expected among the targeted-therapy forms"
+    anticancer = [r for r in read_rows("side_effects") if r["subtype_id"] not in bone]
+    assert int(matrix.to_numpy().sum()) == len(anticancer) < len(read_rows("side_effects"))
+    targeted = [r for r in anticancer if r["modality_id"] == "targeted_therapy"]
+    assert int(matrix.loc["targeted_therapy"].sum()) == len(targeted)
     assert all(str(t) == "int64" for t in matrix.dtypes)
 
 

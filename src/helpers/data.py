@@ -49,7 +49,7 @@ from helpers.errors import DataError
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
     "data_dir", "names", "load", "clear_cache", "cached_join", "read_checked_json",
-    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
+    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix", "anticancer_side_effects",
     "cite", "sources_in",
 ]
 
@@ -582,17 +582,37 @@ def side_effects_with_care(modality_id: str | None = None) -> pd.DataFrame:
     return out
 
 
+#: Category of the bone-modifying drugs (denosumab, zoledronic acid) in modality_subtypes.csv:
+#: supportive care listed under targeted therapy, not anti-cancer treatment.
+BONE_MODIFYING = "supportive_bone_targeted"
+
+
+def anticancer_side_effects() -> pd.DataFrame:
+    """Rows of side_effects.csv that belong to anti-cancer treatment.
+
+    The bone-modifying drugs are sub-types of targeted therapy in the data but
+    are supportive care; their own rows are left out, so counts per treatment
+    do not credit targeted therapy with their effects.
+    """
+    effects = load("side_effects")
+    subtypes = load("modality_subtypes")
+    bone = set(subtypes.loc[subtypes["category"].astype(str) == BONE_MODIFYING, "id"].astype(str))
+    return effects[~effects["subtype_id"].astype(str).isin(bone)]
+
+
 @cached_join
 def side_effect_matrix() -> pd.DataFrame:
     """Counts of side effects per modality (rows) and body system (columns).
 
     Index: ``modality_id`` in :data:`TEACHING_ORDER`; columns: every
     ``body_system`` category in schema order (zeros included); values: int
-    counts of rows in side_effects.csv. Ready for a heat map; use
+    counts of the anti-cancer rows of side_effects.csv
+    (:func:`anticancer_side_effects`: the bone-modifying drugs' own rows are
+    not counted under targeted therapy). Ready for a heat map; use
     ``.stack()`` for long form.
     """
-    effects = load("side_effects")
-    systems = list(effects["body_system"].cat.categories)
+    effects = anticancer_side_effects()
+    systems = list(load("side_effects")["body_system"].cat.categories)
     counts = pd.crosstab(effects["modality_id"], effects["body_system"], dropna=False)
     counts = counts.reindex(index=list(TEACHING_ORDER), columns=systems, fill_value=0).astype("int64")
     counts.index.name = "modality_id"

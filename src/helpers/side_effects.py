@@ -73,7 +73,7 @@ ONSET_LABELS = {
     "late": "Late (months or more)",
 }
 #: modality_subtypes.category of the bone-modifying drugs (supportive, not anti-cancer).
-BONE_MODIFYING = "supportive_bone_targeted"
+BONE_MODIFYING = data.BONE_MODIFYING
 # Marker symbols for onset phase, so the chart does not rely on colour.
 ONSET_SYMBOLS = {"immediate": "circle", "acute": "square", "subacute": "diamond", "late": "triangle-up"}
 
@@ -474,7 +474,7 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
         raise InputError(f"unknown treatment {unknown[0]!r}; choose from {', '.join(MODALITY_ORDER)}")
     chosen = [m for m in MODALITY_ORDER if m in wanted]
     counts = data.side_effect_matrix().loc[chosen].T  # body systems as rows: long names read horizontally
-    effects_shown = data.load("side_effects")
+    effects_shown = data.anticancer_side_effects()
     cite_rows(effects_shown[effects_shown["modality_id"].isin(chosen)])
     names = _modality_names()
     values = counts.to_numpy()
