@@ -136,6 +136,14 @@ class TestWithMenu:
         assert buttons[1].args[0]["visible"] == [False, True]
         assert plotting.accessibility_problems(fig) == []
 
+    def test_labels_from_data_are_escaped_in_titles_and_buttons(self):
+        fig = plotting.with_menu([("<b>x</b> 1", bar()), ("2 & <i>y</i>", bar())], title="Doses<br>per day",
+                                 menu_label="Schedule <u>")
+        texts = [fig.layout.title.text, *(b.label for b in fig.layout.updatemenus[0].buttons),
+                 *(b.args[1]["title.text"] for b in fig.layout.updatemenus[0].buttons)]
+        assert all("<b>x" not in t and "<i>" not in t and "<u>" not in t for t in texts), texts
+        assert fig.layout.title.text == "Doses<br>per day<br><sup>Schedule &lt;u&gt;: &lt;b&gt;x&lt;/b&gt; 1</sup>"
+
     def test_needs_options(self):
         with pytest.raises(ValueError):
             plotting.with_menu([], title="t", menu_label="m")

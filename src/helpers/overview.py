@@ -15,7 +15,7 @@ from helpers.explorer import Explorer
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
-from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from helpers.tables import styled
 
 
@@ -277,7 +277,7 @@ def scenario_explorer() -> Explorer:
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
                                 layout=fit())
-    static = with_menu([(plotly_safe(title), scenario_chart(sid)) for title, sid in choices],
+    static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
                        title="Treatments considered for each scenario", menu_label="Scenario",
                        active=[sid for _t, sid in choices].index(dropdown.value))
     return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
@@ -351,7 +351,7 @@ def invasiveness_goals_chart() -> go.Figure:
     """
     names = _names()
     options = [("All treatments", _invasiveness_goal_figure(list(MODALITY_ORDER)))]
-    options += [(plotly_safe(names[m]), _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
+    options += [(names[m], _invasiveness_goal_figure([m])) for m in MODALITY_ORDER]
     return with_menu(options, title="Invasiveness against goals, for each form of treatment", menu_label="Showing")
 
 

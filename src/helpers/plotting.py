@@ -230,8 +230,15 @@ def with_menu(
     This is the static face of an explorer: the dropdown runs in the browser,
     so it works on nbviewer with no kernel.  Each option is a complete figure
     (same kind of axes); its traces show only when the option is chosen, and
-    its title and axis titles come with it.
+    its title and axis titles come with it.  Plotly reads titles and menu
+    labels as a subset of HTML, so the labels (often text from data) are
+    escaped here, once, for every caller.
     """
+    from helpers.render import plotly_safe
+
+    def heading(label: str) -> str:
+        return plotly_safe(title) + "<br><sup>" + plotly_safe(f"{menu_label}: {label}") + "</sup>"
+
     if not options:
         raise ValueError("with_menu needs at least one option")
     combined = go.Figure(layout=options[active][1].layout)
@@ -246,7 +253,7 @@ def with_menu(
     for index, ((label, fig), (start, stop)) in enumerate(zip(options, spans)):
         visible = [start <= i < stop for i in range(n)]
         layout_update = {
-            "title.text": f"{title}<br><sup>{menu_label}: {label}</sup>",
+            "title.text": heading(label),
             "xaxis.title.text": fig.layout.xaxis.title.text,
             "yaxis.title.text": fig.layout.yaxis.title.text,
         }
@@ -257,11 +264,11 @@ def with_menu(
                 layout_update[f"{axis}.range"] = list(fig.layout[axis].range)
             if fig.layout[axis].categoryarray is not None:
                 layout_update[f"{axis}.categoryarray"] = list(fig.layout[axis].categoryarray)
-        buttons.append(dict(label=label, method="update", args=[{"visible": visible}, layout_update]))
+        buttons.append(dict(label=plotly_safe(label), method="update", args=[{"visible": visible}, layout_update]))
         for i in range(start, stop):
             combined.data[i].visible = index == active
     combined.update_layout(
-        title=dict(text=f"{title}<br><sup>{menu_label}: {options[active][0]}</sup>"),
+        title=dict(text=heading(options[active][0])),
         updatemenus=[
             dict(
                 type="dropdown",

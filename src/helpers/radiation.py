@@ -29,7 +29,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
-from helpers.render import escaped_figure, macro, plotly_safe
+from helpers.render import escaped_figure, macro
 from helpers.tables import styled
 
 MODALITY = "radiation_therapy"
@@ -281,7 +281,7 @@ def fractionation_view(schedule: str, alpha_beta: float) -> list:
 @escaped_figure
 def eqd2_menu_chart() -> go.Figure:
     """Static face: the EQD2 chart with a menu over the α/β ratios."""
-    return with_menu([(plotly_safe(label), eqd2_chart(ab)) for label, ab in alpha_beta_options()],
+    return with_menu([(label, eqd2_chart(ab)) for label, ab in alpha_beta_options()],
                      title="EQD2 of every schedule", menu_label="α/β")
 
 
