@@ -279,3 +279,24 @@ def test_places_name_the_table_row_and_the_flashcard():
     where = claims_index.places(ROOT)
     assert "table emergency_signs, row limb_weakness (nurse_action); also its red-flag flashcard" in \
         where["mscc_neuro_escalation"]
+
+
+# -- sources name their edition and what supersedes them ----------------------------------------
+
+def test_a_superseded_source_must_say_why_it_is_still_cited(data_copy):
+    rows = _rows(data_copy / "sources.csv")
+    row = next(r for r in rows if r["id"] == "nice_cg75")
+    assert row["superseded_by"] == "nice_ng234" and row["kept_because"]
+    row["kept_because"] = ""
+    _write(data_copy / "sources.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match="superseded by 'nice_ng234': say why"):
+        data.load("sources")
+
+
+def test_every_source_names_its_edition_and_every_label_its_drug():
+    sources = data.load("sources")
+    assert (sources["edition"] != "").all()
+    labels = sources[sources["type"].astype(str) == "drug_label"]
+    assert dict(zip(labels["id"], labels["drug"]))["avastin_uspi"] == "bevacizumab"
+    assert (labels["drug"] != "").all()

@@ -541,8 +541,20 @@ def _check_claims(table: _Table, folder: str, columns: dict[str, list[object]]) 
             raise table.error(number, "text", str(error)) from None
 
 
+def _check_sources(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
+    """sources: a superseded source says why it is still cited; a drug label names its drug."""
+    for number, (superseded, kept, kind, drug) in enumerate(
+            zip(columns["superseded_by"], columns["kept_because"], columns["type"], columns["drug"]), start=1):
+        if superseded is not None and kept is None:
+            raise table.error(number, "kept_because", f"the source is superseded by {superseded!r}: say why it is "
+                                                      "still cited, or cite the newer source instead")
+        if kind == "drug_label" and drug is None:
+            raise table.error(number, "drug", "a drug label names the drug it is about (generic name)")
+
+
 #: Checks that need more than one cell or table, run after the generic ones.
-_TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence, "claims": _check_claims}
+_TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence, "claims": _check_claims,
+                 "sources": _check_sources}
 
 
 # --------------------------------------------------------------------------
