@@ -41,7 +41,8 @@ DETECTORS: dict[str, re.Pattern] = {
         r"\b(?:very common|common(?:ly|est)?|uncommon(?:ly)?|rare(?:ly|st)?|infrequent(?:ly)?|frequent(?:ly)?|"
         r"occasional(?:ly)?|seldom)\b", re.I),
     "escalation phrase": re.compile(
-        r"\b(?:immediate(?:ly)?|at once|same[- ]day|urgent(?:ly)?|straight away|right away|without delay|"
+        r"\b(?:immediately|immediate (?:action|attention|review|contact|referral|assessment|treatment)|"
+        r"at once|same[- ]day|urgent(?:ly)?|straight away|right away|without delay|"
         r"as soon as possible|(?:oncological|medical) emergency|treat(?:ed)? (?:it |this |them )?as an emergency|"
         rf"call (?:999|911|112|an ambulance|emergency services)|within {_RANGE}\s?{_TIME_UNIT})\b", re.I),
     "temperature": re.compile(rf"{_NUM}\s?°\s?[CF]\b"),
@@ -50,7 +51,7 @@ DETECTORS: dict[str, re.Pattern] = {
     "dose": re.compile(
         rf"(?<![\w/.]){_NUM}\s?(?:mg/kg|mg/m²|mg/m2|mg|µg|mcg|g|mL|ml|L|cGy|Gy|units|IU|mmol/L)(?![\w²])", re.I),
     "threshold": re.compile(
-        rf"{_NUM}\s?%|\b\d[\d,]*(?:\.\d+)?\s?(?:/µL|/uL|/mm³|/mm3|×\s?10⁹/L|x\s?10\^?9/L|cells/)"
+        rf"{_NUM}\s?%(?!\{{)|\b\d[\d,]*(?:\.\d+)?\s?(?:/µL|/uL|/mm³|/mm3|×\s?10⁹/L|x\s?10\^?9/L|cells/)"
         rf"|\b\d{{2,3}}\s?/\s?\d{{2,3}}\s?mm\s?Hg|(?:≥|≤|>|<)\s?{_NUM}|\b\d+ in (?:\d+|every \d+)\b"
         rf"|\b\d+ of (?:the )?\d+\b", re.I),
 }
@@ -81,6 +82,9 @@ ALLOWED: tuple[Allowed, ...] = (
            r"hand ?washing|checks|observations|rests?)",
            "how often the nurse or patient does a task (a care instruction), not how often an effect happens"),
     _allow(r"emergency department", "the name of a hospital department"),
+    _allow(r"common (?:misconceptions?|mistakes?|errors?|questions?)",
+           "what students often get wrong or ask (teaching), not a clinical frequency"),
+    _allow(r"\b9[059](?:\.\d)?\s?% (?:confidence|CI|credible)|\b9[059]% CI", "the level of a confidence interval"),
     _allow(r"\brare (?:primary )?(?:tumou?rs?|cancers?|diseases?|conditions?|types?)\b",
            "how unusual a diagnosis is among cancers, not how often a treatment effect happens"),
     _allow(r"\b(?:ECOG|KPS|grade|stage|level|day|cycle|week|step|dose level|row|question|item)\s+\d",
@@ -88,6 +92,11 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\b[CTLS]\d{1,2}\s?(?:–|-|to)\s?[CTLS]?\d{1,2}\b|\b[CTLS]\d{1,2}\b", "a vertebral level"),
     _allow(r"\b(?:19|20)\d{2}\b", "a year"),
     _allow(r"estimated time:?\W*\d+ minutes|\btime\W+\d+ min", "how long a lesson takes to study, not a clinical timing"),
+    # -- surgery, interventional radiology, MSCC and the cases (02, 05, 08) --
+    # -- chemotherapy and supportive care (03, 07) --
+    # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
+    # -- start, overview, glossary and scenarios (00, 01) --
+    # -- clinical-judgment cases (09) --
 )
 
 #: (table, field) pairs of synthetic case narrative: a client's own values are case data, not claims.
@@ -96,6 +105,7 @@ NARRATIVE_FIELDS = frozenset({
     ("case_stages", "time_point"), ("case_stages", "situation"),
     ("scenarios", "summary"), ("scenarios", "title"),
     ("surgical_situations", "synthetic_case"),
+    # add a field here only for a synthetic case's own narrative (what this client says, shows or measures)
 })
 
 
@@ -189,13 +199,20 @@ def _python_strings(path: Path) -> Iterator[tuple[int, str]]:
         if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
                 "InputError", "DataError", "FriendlyError", "AssertionError", "ValueError", "TypeError"):
             hidden.update(id(n) for n in ast.walk(node))  # messages about input, not clinical text
+        if isinstance(node, ast.keyword) and node.arg in _FORMAT_KEYWORDS:
+            hidden.update(id(n) for n in ast.walk(node))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
-                and id(node) not in hidden:
+                and id(node) not in hidden and not _CODE_STRING.fullmatch(node.value):
             yield node.lineno, node.value
 
 
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_TEMPLATE_CODE = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
+                            re.DOTALL | re.IGNORECASE)
+#: Strings in Python that are code, not prose: identifiers and keys ("rare", "very_common") and CSS lengths.
+_CODE_STRING = re.compile(r"[a-z][a-z0-9_]*|\d+(?:\.\d+)?(?:%|px|em|rem|vh|vw)")
+#: Keyword arguments whose strings are chart formatting (axis tick labels), not statements.
+_FORMAT_KEYWORDS = frozenset({"ticktext", "tickvals", "tickformat", "ticksuffix", "hoverformat"})
 _TAG = re.compile(r"<[^>]+>")
 
 
