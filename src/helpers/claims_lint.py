@@ -209,7 +209,7 @@ def _python_strings(path: Path) -> Iterator[tuple[int, str]]:
 
 _TEMPLATE_CODE = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
                             re.DOTALL | re.IGNORECASE)
-#: Strings in Python that are code, not prose: identifiers and keys ("rare", "very_common") and CSS lengths.
+#: Strings in Python that are code, not prose: identifiers and keys (a band key, a column name) and CSS lengths.
 _CODE_STRING = re.compile(r"[a-z][a-z0-9_]*|\d+(?:\.\d+)?(?:%|px|em|rem|vh|vw)")
 #: Keyword arguments whose strings are chart formatting (axis tick labels), not statements.
 _FORMAT_KEYWORDS = frozenset({"ticktext", "tickvals", "tickformat", "ticksuffix", "hoverformat"})
