@@ -96,6 +96,8 @@ ALLOWED: tuple[Allowed, ...] = (
     # -- chemotherapy and supportive care (03, 07) --
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
     # -- start, overview, glossary and scenarios (00, 01) --
+    _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
+           "'at the same time' (several teams, every choice), not how fast to act"),
     # -- clinical-judgment cases (09) --
 )
 
@@ -207,6 +209,9 @@ def _python_strings(path: Path) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value
 
 
+#: Parts of the instructor notes about running a class (their numbers are minutes and zoom levels).
+_LOGISTICS = frozenset({"preparation", "delivery", "session_plan", "timing"})
+
 _TEMPLATE_CODE = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
                             re.DOTALL | re.IGNORECASE)
 #: Strings in Python that are code, not prose: identifiers and keys (a band key, a column name) and CSS lengths.
@@ -242,6 +247,8 @@ def reader_texts(root: Path | None = None) -> Iterator[tuple[str, str, bool]]:
             content = json.loads(path.read_text(encoding="utf-8"))
             for where, text in _json_strings(content):
                 narrative = where.endswith("prompt") or "/record/" in f"/{where}/" or where.endswith("stem")
+                # How a class session runs (minutes of a lesson, zoom levels) is logistics, not clinical.
+                narrative = narrative or (folder == "instructor" and where.split("/")[0] in _LOGISTICS)
                 yield f"data/{folder}/{path.name}: {where}", text, narrative
     for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -305,3 +312,58 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------
+# Statements written in more than one place
+# --------------------------------------------------------------------------
+
+#: Sentences every lesson shares by design (the lesson skeleton), not clinical statements.
+SKELETON = re.compile(
+    r"by the end of this notebook|educational use only|this is teaching material|loads the course tools|"
+    r"run this cell first|synthetic|stop and predict|what to notice|the scores below are calculated", re.I)
+#: Fields that name a study's population or where a number stands: repeated on purpose, row by row.
+_REFERENCE_FIELDS = ("field 'population'", "field 'locator'", "field 'unit'", "field 'study'", "field 'timepoint'",
+                     "field 'pattern_label'")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _sentences(text: str) -> Iterator[str]:
+    clean = _TAG.sub(" ", strip_placeholders(strip_markers(text)))
+    for sentence in re.split(r"(?<=[.;:!?])\s+|\n+", clean):
+        sentence = sentence.strip(" -*>#")
+        if len(_WORDS.findall(sentence.lower())) >= 8 and not SKELETON.search(sentence):
+            yield sentence
+
+
+def repeated_statements(root: Path | None = None, *, similarity: float = 0.9) -> list[tuple[float, str, str, str]]:
+    """Sentences of eight words or more written in two places: (similarity, place, place, sentence).
+
+    Similarity is the share of shared four-word sequences (1.0: the same words).  A statement written
+    twice is a copy that will drift: make it a claim, or say it once and refer to it.
+    """
+    items = []
+    for place, text, _values in reader_texts(root):
+        if place.startswith("src/") or place.endswith(_REFERENCE_FIELDS):
+            continue
+        for sentence in _sentences(text):
+            words = _WORDS.findall(sentence.lower())
+            items.append((place, sentence, {tuple(words[i:i + 4]) for i in range(len(words) - 3)}))
+    index: dict[tuple, set[int]] = {}
+    for number, (_place, _sentence, grams) in enumerate(items):
+        for gram in grams:
+            index.setdefault(gram, set()).add(number)
+    found = []
+    for number, (place, sentence, grams) in enumerate(items):
+        shared: dict[int, int] = {}
+        for gram in grams:
+            for other in index[gram]:
+                if other > number:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            if items[other][0] == place:
+                continue
+            score = count / len(grams | items[other][2])
+            if score >= similarity:
+                found.append((round(score, 2), place, items[other][0], sentence))
+    return sorted(found, key=lambda f: (-f[0], f[1], f[2]))
