@@ -122,8 +122,11 @@ def _notebook_text(notebook_dir: str) -> dict[str, tuple[str, str]]:
         for cell in cells:
             for output in cell.get("outputs", []):
                 shown = output.get("data", {})
-                text = shown.get("text/html") or shown.get("text/plain") or output.get("text") or ""
-                seen.append(html.unescape(re.sub(r"<[^>]+>", " ", "".join(text))))
+                if "application/vnd.plotly.v1+json" in shown:  # a chart: its words are in its text alternative
+                    continue
+                text = "".join(shown.get("text/html") or shown.get("text/plain") or output.get("text") or "")
+                text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
+                seen.append(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()))
         code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         texts[path.stem] = ("\n".join(seen), code)
     return texts
@@ -148,7 +151,9 @@ def _word_pattern(words: str) -> str:
 def notebooks_mentioning(words: str, notebook_dir: Path) -> list[str]:
     """Lessons whose text or stored outputs use these words (whole words, any case, singular or plural)."""
     pattern = re.compile(_word_pattern(words), re.IGNORECASE)
-    return [slug for slug, (seen, _) in _notebook_text(str(notebook_dir)).items() if pattern.search(seen)]
+    first = re.split(r"[\s-]+", words.strip().lower())[0][:4]  # a cheap test before the regular expression
+    return [slug for slug, (seen, _) in _notebook_text(str(notebook_dir)).items()
+            if first in seen.lower() and pattern.search(seen)]
 
 
 # -- text helpers -------------------------------------------------------------------
