@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from export_common import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from export_common import CHROMIUM, launch_chromium  # noqa: E402
 
 from helpers.exports import flashcards  # noqa: E402
 
@@ -77,7 +77,7 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport=PHONE)
         context.route("**/*", lambda route: route.abort() if route.request.url.startswith("http") else route.continue_())
         yield context.new_page()
