@@ -394,3 +394,14 @@ def test_worked_examples_are_shown_with_units_and_rounded_numbers():
     assert "EQD2 (Gy)" in table.columns and "α/β (Gy)" in table.columns
     assert "23.33" in table["EQD2 (Gy)"].astype(str).tolist()
     assert readable(calc.worked_examples("sins"))["Surgical consultation"].isin(["yes", "no"]).all()
+
+
+def test_readable_tables_keep_zeros_and_say_what_an_empty_alternative_means():
+    from helpers.calculator_widgets import readable
+
+    assert readable(calc.worked_examples("hypertension"))["Grade"].tolist() == [0, 1, 2, 3, 3]
+    assert readable(calc.worked_examples("anc"))["Bands (%)"].tolist() == [5, 10, 5, 0]
+    assert readable(calc.ctcae_reference("anemia"))["Grade"].tolist() == [0, 1, 2, 3, 4, 5]
+    noms = readable(calc.worked_examples("noms"))
+    alternatives = noms["Documented alternative the team may weigh"].tolist()
+    assert alternatives.count("None named in this illustration") == len(alternatives) - 2

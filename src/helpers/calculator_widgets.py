@@ -503,7 +503,7 @@ def readable(frame):
 
     out = _sins_findings(frame.drop(columns=[c for c in frame.columns if COLUMN_LABELS.get(c, "") is None]))
     for name in out.columns:
-        out[name] = [cell(v) or EMPTY_CELLS.get(name, "") for v in out[name]]
+        out[name] = [EMPTY_CELLS.get(name, "") if cell(v) == "" else cell(v) for v in out[name]]
     out.columns = [_column_label(c) for c in out.columns]
     return pd.DataFrame(out)
 
