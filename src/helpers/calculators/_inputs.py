@@ -25,7 +25,7 @@ from typing import Any
 
 from helpers.errors import InputError
 
-__all__ = ["CalculatorInputError", "Field", "Choice", "fail", "student_message", "number_text", "band", "reached"]
+__all__ = ["CalculatorInputError", "Field", "Choice", "student_message", "number_text", "band", "reached"]
 
 
 class CalculatorInputError(InputError):
@@ -44,11 +44,6 @@ def student_message(error: InputError) -> str:
     """The message a student should read for ``error``: the control's words, one line."""
     text = getattr(error, "student", None) or str(error)
     return " ".join(text.split())
-
-
-def fail(code: str, student: str) -> CalculatorInputError:
-    """An error with a message for code (``code``) and one for the student (``student``)."""
-    return CalculatorInputError(code, student)
 
 
 def number_text(value: float) -> str:
