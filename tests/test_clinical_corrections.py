@@ -163,9 +163,6 @@ def test_every_scored_case_records_ecog_and_the_fitness_reasoning_uses_it():
 
 # -- the thoracic spine, off-topic sources, Itshayek, the seed page ---------------------------
 
-def test_the_thoracic_spine_is_taught_as_the_commonest_site_with_a_source():
-    hits = [r for r in rows("teaching_points") if "thoracic" in r["text"] and "70%" in r["text"]]
-    assert hits and all("byrne1992_escc" in ids(r) for r in hits)
 
 
 def test_post_operative_analgesia_and_mobilising_cite_an_on_topic_source():

@@ -43,24 +43,6 @@ def sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.;:!?])\s+", " ".join(text.split()))
 
 
-# -- Section 2: the invasiveness scale ---------------------------------------------
-
-def test_level_one_is_systemic_medicine_and_minimally_invasive_means_levels_two_and_three():
-    labels = {int(r["id"]): r["label"].lower() for r in rows("invasiveness_levels")}
-    assert labels[1].startswith("systemic medicine")
-    assert [k for k, v in labels.items() if "minimally invasive" in v] == [2, 3]
-    glossary = {r["id"]: r["definition"] for r in rows("glossary")}
-    assert "level 2" in glossary["minimally_invasive"] and "level 3" in glossary["minimally_invasive"]
-
-
-def test_tablets_and_drips_are_never_called_minimally_invasive():
-    texts = [(f"data/{p.name}", p.read_text(encoding="utf-8")) for p in DATA.glob("*.csv") if p.name != "sources.csv"]
-    texts += [(p.name, markdown(p)) for p in NOTEBOOKS]
-    for where, text in texts:
-        for sentence in sentences(text):
-            lower = sentence.lower()
-            if "minimally invasive" in lower and re.search(r"tablet|drip|oral|infusion|intravenous", lower):
-                assert re.search(r"\bnot\b", lower), f"{where}: {sentence[:160]}"
 
 
 # -- Section 2: supportive-care links ---------------------------------------------

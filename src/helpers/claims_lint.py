@@ -98,6 +98,8 @@ ALLOWED: tuple[Allowed, ...] = (
     # -- start, overview, glossary and scenarios (00, 01) --
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
            "'at the same time' (several teams, every choice), not how fast to act"),
+    _allow(r"\bfirst start can take a few minutes\b",
+           "how long Binder takes to start a notebook session (software), not a clinical timing"),
     # -- clinical-judgment cases (09) --
 )
 
