@@ -213,7 +213,7 @@ def test_the_supportive_care_rows_refer_to_their_recommendations():
     assert "{{supp_fatigue_exercise}}" in care["oncology_rehabilitation"]["evidence_note"]
     for cid in ("mindfulness_programmes", "tai_chi_qigong"):
         assert care[cid]["evidence_strength"] == "guideline_recommended", cid
-    assert "<!-- claim:supp_anxiety_mindfulness -->" in markdown("07_side_effects_and_supportive_care")
+    assert re.search(r"<!-- claim:supp_anxiety_mindfulness(\|cap)? -->", markdown("07_side_effects_and_supportive_care"))
     key = next(r for r in rows("teaching_points") if r["notebook"].startswith("07") and r["section"] == "key_points"
                and r["sequence"] == "3")
     assert "{{supp_anxiety_mindfulness}}" in key["text"] and "{{supp_fatigue_exercise}}" in key["text"]
