@@ -100,6 +100,8 @@ ALLOWED: tuple[Allowed, ...] = (
            "the inputs of the ANC calculator exercise (a white-cell differential), not a clinical threshold"),
     _allow(r"= \d[\d,]*(?:\.\d+)? ?cells/µL",
            "the result of a worked ANC calculation, not a threshold"),
+    _allow(r"a dose prescribed as \d+ mg/m²|(?<=mg/m²) would then be about \d+ mg",
+           "a worked body-surface-area calculation (a dose per m² times the BSA), not a dosing recommendation"),
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
     # -- start, overview, glossary and scenarios (00, 01) --
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
