@@ -27,8 +27,11 @@ TIMESTAMP = 1_790_000_000.0
 
 
 def rows(table: str) -> list[dict[str, str]]:
+    """A table as a reader sees it: each cell with its claim placeholders replaced (issue 18)."""
+    from helpers.claims import resolve
+
     with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [{k: resolve(v, f"{table}.csv") for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def expected_ids() -> set[str]:

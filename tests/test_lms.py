@@ -35,7 +35,19 @@ LETTERS = "ABCDEFGHIJ"
 
 
 def raw_quiz(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The quiz as a reader sees it: the file's JSON with its claim placeholders replaced (issue 18)."""
+    from helpers.claims import resolve
+
+    def resolved(value):
+        if isinstance(value, str):
+            return resolve(value, path.name)
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolved(v) for k, v in value.items()}
+        return value
+
+    return resolved(json.loads(path.read_text(encoding="utf-8")))
 
 
 def citations() -> dict[str, str]:
