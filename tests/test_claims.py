@@ -203,6 +203,8 @@ def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
 @pytest.mark.parametrize("text", [
     "Offer small frequent meals and sips of fluid.",
     "Chordoma is a rare tumour of the spine.",
+    "SINS: more than 50% collapse scores 3, occasional pain scores 1; a chordoma is a rare primary bone tumour.",
+    "Each case works on its own in about 30 minutes.",
     "Grade adverse events with the Common Terminology Criteria for Adverse Events.",
     "Go to the emergency department.",
     "*Estimated time to here: 20 minutes.*",

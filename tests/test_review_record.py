@@ -104,8 +104,10 @@ def test_unknown_notebook_and_bad_dates_give_one_clear_line(tmp_path, monkeypatc
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("quizzes", "instructor"))
     text = (copy / "review_log.csv").read_text(encoding="utf-8")
-    (copy / "review_log.csv").write_text(text.replace("05_interventional_radiology,2026-11-30",
-                                                      "05_interventional_radiology,2026-02-30"), encoding="utf-8")
+    broken = re.sub(r"^05_interventional_radiology,\d{4}-\d{2}-\d{2}", "05_interventional_radiology,2026-02-30",
+                    text, flags=re.M)
+    assert broken != text  # whatever the current date, the row now holds an impossible one
+    (copy / "review_log.csv").write_text(broken, encoding="utf-8")
     monkeypatch.setenv(d.DATA_DIR_ENV, str(copy))
     d.clear_cache()
     with pytest.raises(DataError, match="YYYY-MM-DD"):

@@ -93,6 +93,15 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\b(?:19|20)\d{2}\b", "a year"),
     _allow(r"estimated time:?\W*\d+ minutes|\btime\W+\d+ min", "how long a lesson takes to study, not a clinical timing"),
     # -- surgery, interventional radiology, MSCC and the cases (02, 05, 08) --
+    _allow(r"\brare primary (?:bone|spinal) tumou?rs?\b|\btumou?rs? inside the spinal cord are rare\b",
+           "how unusual a diagnosis is among cancers (chordoma, a tumour inside the cord), not how often an effect happens"),
+    _allow(r"\b(?:more|less)\s+than\s+50%\s+(?:collapse|of the vertebral body)|\bcollapse\s+(?:to\s+|of\s+)?"
+           r"(?:under|over|less\s+than|more\s+than)\s+50%",
+           "a SINS category (vertebral body collapse over or under 50%, Fisher 2010): the scale itself, which the calculators hold"),
+    _allow(r"\boccasional (?:non-mechanical )?pain\b",
+           "a SINS pain category (Fisher 2010: occasional pain that is not mechanical): the scale's own words"),
+    _allow(r"\b(?:each|one) case\b[^.;]{0,30}\babout \d+ minutes",
+           "how long a class takes over one case study (lesson logistics), not a clinical timing"),
     # -- chemotherapy and supportive care (03, 07) --
     _allow(r"estimated time to here:?\W*\d+ minutes",
            "how far into a lesson a reader is (study time), not a clinical timing"),
@@ -113,6 +122,8 @@ ALLOWED: tuple[Allowed, ...] = (
 NARRATIVE_FIELDS = frozenset({
     ("cases", "title"), ("cases", "summary"), ("cases", "diagnosis"), ("cases", "spinal_site"),
     ("case_stages", "time_point"), ("case_stages", "situation"),
+    # a reflection question restates what this client shows ("Two hours after kyphoplasty Walter says...")
+    ("case_stages", "reflection_question"),
     ("scenarios", "summary"), ("scenarios", "title"),
     ("surgical_situations", "synthetic_case"),
     # add a field here only for a synthetic case's own narrative (what this client says, shows or measures)
