@@ -305,3 +305,22 @@ def test_every_source_names_its_edition_and_every_label_its_drug():
     labels = sources[sources["type"].astype(str) == "drug_label"]
     assert dict(zip(labels["id"], labels["drug"]))["avastin_uspi"] == "bevacizumab"
     assert (labels["drug"] != "").all()
+
+
+def test_a_row_that_shows_a_claim_cites_the_claims_sources():
+    signs = data.load("emergency_signs").set_index("id")
+    # mscc_mri_neuro_timing is NICE NG234's; the row shows it, so the row's sources name NG234 (here it did already)
+    assert "nice_ng234" in signs.loc["sensory_loss", "source_ids"].split(";")
+    rows = _rows(DATA / "claims.csv")
+    claim = next(r for r in rows if r["id"] == "neutropenic_sepsis_trigger")
+    assert claim["source_ids"] == "nice_cg151"
+    assert claims.sources_of(claims.references_in("{{neutropenic_sepsis_trigger}}")) == ["nice_cg151"]
+
+
+def test_sources_of_a_claim_join_a_row_that_did_not_list_them(data_copy):
+    rows = _rows(data_copy / "glossary.csv")
+    rows[0]["definition"] += " Act {{tier:within_24_hours}}."
+    rows[0]["source_ids"] = "nci_dictionary"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_ng234;nice_cg75"

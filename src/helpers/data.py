@@ -189,8 +189,28 @@ def _resolve_json(value: object, shown: str, path: tuple) -> object:
     if isinstance(value, list):
         return [_resolve_json(v, shown, (*path, i)) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _resolve_json(v, shown, (*path, k)) for k, v in value.items()}
+        out = {k: _resolve_json(v, shown, (*path, k)) for k, v in value.items()}
+        if isinstance(value.get("source_ids"), str):  # an item that shows a claim cites the claim's sources too
+            from helpers.claims import references_in, sources_of
+
+            refs = [ref for text in _strings(value) for ref in references_in(text)]
+            own = value["source_ids"]
+            extra = [s for s in sources_of(refs) if s not in own.split(";")] if refs else []
+            if extra:
+                out["source_ids"] = ";".join([own, *extra]) if own else ";".join(extra)
+        return out
     return value
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
 
 
 def clear_cache() -> None:
@@ -199,6 +219,10 @@ def clear_cache() -> None:
     _load.cache_clear()
     _load_resolved.cache_clear()
     _JOINS.clear()
+    import sys
+
+    if "helpers.claims" in sys.modules:
+        sys.modules["helpers.claims"].clear_cache()
 
 
 def load(name: str) -> pd.DataFrame:
@@ -250,6 +274,16 @@ def _load_resolved(folder: str, name: str) -> pd.DataFrame:
 
     label = Path(folder) / resource["path"]
     frame = frame.copy()
+    if "source_ids" in frame.columns:  # a row that shows a claim cites the claim's sources too
+        from helpers.claims import references_in, sources_of
+
+        cited = []
+        for row in frame[fields + ["source_ids"]].itertuples(index=False):
+            own = str(row[-1])
+            refs = [ref for text in row[:-1] for ref in references_in(str(text))]
+            extra = [s for s in sources_of(refs, folder) if s not in own.split(";")] if refs else []
+            cited.append(";".join([own] + extra) if extra and own else ";".join(extra) or own)
+        frame["source_ids"] = pd.array(cited, dtype="str")
     for field in fields:
         frame[field] = pd.array(
             [resolve(text, lambda n=number: f"{label}: row {n} (line {n + 1} of the file), field '{field}'", folder)
