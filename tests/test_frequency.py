@@ -175,15 +175,18 @@ def test_febrile_neutropenia_separates_the_ctcae_term_from_the_idsa_definition()
 
 # -- bone-modifying agents: their own place ------------------------------------------
 
-def test_class_effects_of_targeted_therapy_do_not_apply_to_bone_modifying_drugs():
-    rows = side_effects.effects("targeted_therapy", ["denosumab", "zoledronic_acid"])
+def test_bone_modifying_drugs_are_their_own_supportive_group_with_only_their_own_effects():
+    rows = side_effects.effects("bone_modifying_agents")
     assert set(rows["subtype_id"]) == {"denosumab", "zoledronic_acid"}
     assert not rows["id"].str.startswith("tt_").any()
-    with_bev = side_effects.effects("targeted_therapy", ["bevacizumab"])
-    assert with_bev["id"].str.startswith("tt_").any()
+    targeted = side_effects.effects("targeted_therapy")
+    assert not targeted["subtype_id"].isin(["denosumab", "zoledronic_acid"]).any()
+    assert targeted["id"].str.startswith("tt_").any()
     terms = set(rows["ctcae_term"])
     assert {"Hypocalcemia", "Osteonecrosis of jaw", "Creatinine increased", "Fracture", "Flu like symptoms"} <= terms
     assert {"denosumab_low_calcium", "zoledronic_low_calcium", "zoledronic_kidney"} <= set(rows["id"])
+    with pytest.raises(InputError, match="unknown form 'denosumab' of targeted_therapy"):
+        side_effects.effects("targeted_therapy", ["denosumab"])
 
 
 def test_bone_modifying_drugs_have_one_role_and_do_not_strengthen_the_vertebra():
@@ -193,8 +196,11 @@ def test_bone_modifying_drugs_have_one_role_and_do_not_strengthen_the_vertebra()
     roles = {r["role"] for r in read("scenario_modalities") if r["subtype_id"] in bone}
     roles |= {r["role"] for r in read("case_treatments") if r["subtype_id"] in bone}
     assert roles == {"supportive"}
+    modalities = {r["modality_id"] for r in (*read("scenario_modalities"), *read("case_treatments"))
+                  if r["subtype_id"] in bone}
+    assert modalities == {"bone_modifying_agents"}
     categories = {r["id"]: r["category"] for r in read("modality_subtypes")}
-    assert {categories[s] for s in bone} == {side_effects.BONE_MODIFYING}
+    assert {categories[s] for s in bone} == {"supportive_bone"}
 
 
 # -- charts plot numbers --------------------------------------------------------------

@@ -38,12 +38,14 @@ from helpers.tables import styled
 
 TARGETED = "targeted_therapy"
 CHEMO = "chemotherapy"
+#: The supportive bone-modifying drugs: their own group, beside targeted therapy, not part of it.
+BONE = "bone_modifying_agents"
 
 # -- how targeted therapy differs ---------------------------------------------
 
 CATEGORY_LABELS = {
     "anti_tumour": "The tumour (an anti-cancer treatment)",
-    "supportive_bone_targeted": "Bone (supportive: protects bone, does not treat the cancer)",
+    "supportive_bone": "Bone (supportive: protects bone, does not treat the cancer)",
     "structural_or_decompressive": "The spine's structure or pressure on nerves",
     "diagnostic": "Diagnosis",
 }
@@ -64,17 +66,19 @@ def how_it_works_table():
 
 
 def forms_table():
-    """The forms of targeted therapy in this collection and what each acts on."""
+    """The forms of targeted therapy in this collection and what each acts on, then the bone-modifying drugs."""
     subtypes = data.load("modality_subtypes")
-    rows = cite_rows(subtypes[subtypes["modality_id"] == TARGETED])
+    rows = cite_rows(subtypes[subtypes["modality_id"].isin([TARGETED, BONE])])
+    groups = dict(zip(data.load("modalities")["id"], data.load("modalities")["name"]))
     table = pd.DataFrame(
         {
+            "Group": [groups[m] for m in rows["modality_id"]],
             "Form": rows["name"],
             "What it acts on": [CATEGORY_LABELS[str(c)] for c in rows["category"]],
             "How it works": rows["description"],
         }
     )
-    return styled(table, "Forms of targeted therapy in this collection")
+    return styled(table, "Forms of targeted therapy in this collection, and the supportive bone-modifying drugs beside them")
 
 
 def recurrence_plan_table():
@@ -229,13 +233,13 @@ def side_effect_comparison_chart() -> go.Figure:
 def bone_agent_table():
     """Side effects of the bone-modifying drugs, which support bone and do not treat the cancer.
 
-    Only their own rows: the targeted-therapy class effects do not apply to
-    them (:func:`helpers.side_effects.effects`).
+    Their own group's rows (``bone_modifying_agents``): the targeted-therapy
+    class effects are not theirs.
     """
-    bone = ["denosumab", "zoledronic_acid"]
-    subtypes = data.load("modality_subtypes").set_index("id")
-    cite_rows(subtypes.loc[bone])
-    rows = side_effects.effects(TARGETED, bone)
+    subtypes = data.load("modality_subtypes")
+    subtypes = cite_rows(subtypes[subtypes["modality_id"] == BONE]).set_index("id")
+    bone = list(subtypes.index)
+    rows = side_effects.effects(BONE)
     rows = rows.sort_values("subtype_id", key=lambda s: s.map(bone.index), kind="stable")  # one drug, then the other
     table = pd.DataFrame(
         {
