@@ -20,15 +20,16 @@ sys.path.insert(0, str(ROOT / "tools"))
 import flashcards as flashcards_tool  # noqa: E402
 from export_common import ExportError  # noqa: E402
 
-from helpers import data  # noqa: E402
+from helpers import claims, data  # noqa: E402
 from helpers.exports import flashcards  # noqa: E402
 
 TIMESTAMP = 1_790_000_000.0
 
 
 def rows(table: str) -> list[dict[str, str]]:
+    """The table's rows as a reader sees them: each {{claim}} placeholder replaced by its wording."""
     with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [{k: claims.resolve(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def expected_ids() -> set[str]:

@@ -35,7 +35,20 @@ LETTERS = "ABCDEFGHIJ"
 
 
 def raw_quiz(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The quiz file as a reader sees it: each {{claim}} placeholder replaced by its wording."""
+    return _resolved(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _resolved(value):
+    from helpers import claims
+
+    if isinstance(value, str):
+        return claims.resolve(value)
+    if isinstance(value, list):
+        return [_resolved(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    return value
 
 
 def citations() -> dict[str, str]:
