@@ -134,6 +134,7 @@ hub-test: $(STAMP) browser $(HUB_PROXY)
 #   make instructor   build/instructor/: notebook + data/instructor notes + opened answer key
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
 #   make lms          build/lms/: QTI 1.2 .zip (Canvas, Blackboard, D2L) and Moodle XML of the knowledge checks
+#                    (SINCE=old/collection.moodle.xml also writes corrections.moodle.xml and corrections.md)
 #   make flashcards   build/flashcards/: an Anki deck (.apkg) of the glossary, side effects and red flags
 #                    (REPO=<git URL> points the hub links at a fork or a local clone)
 handouts: $(STAMP) browser plotlyjs
@@ -146,7 +147,7 @@ instructor: $(STAMP)
 	$(PY) tools/instructor.py $(NB)
 
 lms: $(STAMP)
-	$(PY) tools/lms.py $(NB)
+	$(PY) tools/lms.py $(if $(SINCE),--since "$(SINCE)") $(NB)
 
 flashcards: $(STAMP)
 	$(PY) tools/flashcards.py
