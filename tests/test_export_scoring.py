@@ -34,7 +34,21 @@ from helpers import scoring  # noqa: E402
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 QUIZ_FILES = sorted((ROOT / "data" / "quizzes").glob("[0-9][0-9]_*.json"))
-QUESTIONS = [(path.stem, q) for path in QUIZ_FILES for q in json.loads(path.read_text(encoding="utf-8"))["questions"]]
+def _resolved(value):
+    """A quiz value as a reader sees it: each {{claim}} placeholder replaced by its wording."""
+    from helpers import claims
+
+    if isinstance(value, str):
+        return claims.resolve(value)
+    if isinstance(value, list):
+        return [_resolved(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    return value
+
+
+QUESTIONS = [(path.stem, _resolved(q)) for path in QUIZ_FILES
+             for q in json.loads(path.read_text(encoding="utf-8"))["questions"]]
 
 
 # -- a QTI 1.2 response-processing evaluator (independent of helpers.exports) ---------------------

@@ -96,8 +96,9 @@ ALLOWED: tuple[Allowed, ...] = (
     # -- chemotherapy and supportive care (03, 07) --
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
     _allow(r"\b(?:in|of) 2[- ]?Gy fractions", "the reference fraction size in the definition (and name) of EQD2, not a dose"),
-    _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b",
+    _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b|\b(?:BED|EQD2) of (?:about )?\d+(?:\.\d+)?\s?Gy\b",
            "the result of a BED or EQD2 calculation written out with its arithmetic (a worked example), not a dose"),
+    _allow(r"α/β\s?(?:=\s?|of\s)?\d+(?:\.\d+)?\s?Gy\b", "an α/β ratio (a tissue parameter in gray) named in a calculation, not a dose"),
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
