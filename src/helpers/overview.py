@@ -385,6 +385,8 @@ def comparison_explorer() -> Explorer:
     """Choose two or more treatments; compare them side by side."""
     import ipywidgets as widgets
 
+    from helpers.controls import fit
+
     names = _names()
     select = widgets.SelectMultiple(
         options=[(names[m], m) for m in MODALITY_ORDER],
@@ -392,6 +394,7 @@ def comparison_explorer() -> Explorer:
         description="Treatments to compare",
         rows=len(MODALITY_ORDER),
         style={"description_width": "initial"},
+        layout=fit(),  # as wide as the longest name ("Bone-modifying drugs (supportive care)")
     )
     return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
                     title="Treatment comparison")
