@@ -112,6 +112,17 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"a dose prescribed as \d+ mg/m²|(?<=mg/m²) would then be about \d+ mg",
            "a worked body-surface-area calculation (a dose per m² times the BSA), not a dosing recommendation"),
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
+    _allow(r"\b(?:in|of) 2[- ]?Gy fractions", "the reference fraction size in the definition (and name) of EQD2, not a dose"),
+    _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b|\b(?:BED|EQD2) of (?:about )?\d+(?:\.\d+)?\s?Gy\b",
+           "the result of a BED or EQD2 calculation written out with its arithmetic (a worked example), not a dose"),
+    _allow(r"α/β\s?(?:=\s?|of\s)?\d+(?:\.\d+)?\s?Gy\b", "an α/β ratio (a tissue parameter in gray) named in a calculation, not a dose"),
+    _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
+           "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
+    _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
+    _allow(r"predict the grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+           "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
+    _allow(r"predict first: is \d+ days enough\? is \d+\?",
+           "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
     # -- start, overview, glossary and scenarios (00, 01) --
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
            "'at the same time' (several teams, every choice), not how fast to act"),
@@ -126,6 +137,7 @@ NARRATIVE_FIELDS = frozenset({
     ("case_stages", "reflection_question"),
     ("scenarios", "summary"), ("scenarios", "title"),
     ("surgical_situations", "synthetic_case"),
+    ("bevacizumab_monitoring", "situation"),  # the synthetic client's reading, result or booked date
     # add a field here only for a synthetic case's own narrative (what this client says, shows or measures)
 })
 

@@ -49,15 +49,16 @@ from helpers.errors import DataError
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
     "REGISTER_TABLES", "data_dir", "names", "load", "text_fields", "clear_cache", "cached_join", "read_checked_json",
-    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix", "anticancer_side_effects",
+    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
     "cite", "sources_in",
 ]
 
 #: Environment variable that points :func:`load` at another data folder.
 DATA_DIR_ENV = "SPINE_DATA_DIR"
 
-#: The order in which the lessons present the five modalities.
-TEACHING_ORDER = ("surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy")
+#: The order in which the lessons present the five modalities and the supportive bone-modifying drugs.
+TEACHING_ORDER = ("surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy",
+                  "bone_modifying_agents")  # the five treatments, then the supportive bone-modifying drugs
 
 #: Fields loaded as ordered categoricals (lowest first, as listed in the schema).
 ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_strength", "stage", "urgency"})
@@ -605,7 +606,8 @@ def _check_choice(value: object, valid: Iterable[str], what: str) -> None:
 def modality_overview() -> pd.DataFrame:
     """One row per modality, in :data:`TEACHING_ORDER`.
 
-    Columns: ``modality_id``, ``name``, ``short_description``, ``goals``
+    Columns: ``modality_id``, ``name``, ``purpose`` (``anti_cancer`` or
+    ``supportive_care``), ``short_description``, ``goals``
     (comma-separated goal labels, in goals.csv order), ``invasiveness_level``
     (int, 0-4), ``invasiveness_label``, ``delivery``, ``main_side_effects``
     (comma-separated names of up to 5 effects: those of the whole modality
@@ -632,6 +634,7 @@ def modality_overview() -> pd.DataFrame:
         rows.append({
             "modality_id": mid,
             "name": m["name"],
+            "purpose": m["purpose"],
             "short_description": m["short_description"],
             "goals": ", ".join(goals.loc[goals["id"].isin(linked), "label"]),
             "invasiveness_level": level,
@@ -717,36 +720,17 @@ def side_effects_with_care(modality_id: str | None = None) -> pd.DataFrame:
     return out
 
 
-#: Category of the bone-modifying drugs (denosumab, zoledronic acid) in modality_subtypes.csv:
-#: supportive care listed under targeted therapy, not anti-cancer treatment.
-BONE_MODIFYING = "supportive_bone_targeted"
-
-
-def anticancer_side_effects() -> pd.DataFrame:
-    """Rows of side_effects.csv that belong to anti-cancer treatment.
-
-    The bone-modifying drugs are sub-types of targeted therapy in the data but
-    are supportive care; their own rows are left out, so counts per treatment
-    do not credit targeted therapy with their effects.
-    """
-    effects = load("side_effects")
-    subtypes = load("modality_subtypes")
-    bone = set(subtypes.loc[subtypes["category"].astype(str) == BONE_MODIFYING, "id"].astype(str))
-    return effects[~effects["subtype_id"].astype(str).isin(bone)]
-
-
 @cached_join
 def side_effect_matrix() -> pd.DataFrame:
     """Counts of side effects per modality (rows) and body system (columns).
 
-    Index: ``modality_id`` in :data:`TEACHING_ORDER`; columns: every
-    ``body_system`` category in schema order (zeros included); values: int
-    counts of the anti-cancer rows of side_effects.csv
-    (:func:`anticancer_side_effects`: the bone-modifying drugs' own rows are
-    not counted under targeted therapy). Ready for a heat map; use
-    ``.stack()`` for long form.
+    Index: ``modality_id`` in :data:`TEACHING_ORDER` (the supportive
+    bone-modifying drugs are their own row, not part of targeted therapy);
+    columns: every ``body_system`` category in schema order (zeros included);
+    values: int counts of the rows of side_effects.csv. Ready for a heat map;
+    use ``.stack()`` for long form.
     """
-    effects = anticancer_side_effects()
+    effects = load("side_effects")
     systems = list(load("side_effects")["body_system"].cat.categories)
     counts = pd.crosstab(effects["modality_id"], effects["body_system"], dropna=False)
     counts = counts.reindex(index=list(TEACHING_ORDER), columns=systems, fill_value=0).astype("int64")
