@@ -460,7 +460,7 @@ def _check_answer(item: Item, where: str) -> None:
             for column in values:
                 _check_index(column, columns, where, f"row {row}: column")
         return
-    if len(answer) != len(item.groups):
+    if kind != "bowtie" and len(answer) != len(item.groups):
         raise DataError(f"{where}: the answer has {len(answer)} choices for {len(item.groups)} blanks")
     if kind == "bowtie":
         if sum(item.zones or ()) != len(answer) or tuple(item.zones or ()) != (1, 2, 2):

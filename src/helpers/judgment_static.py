@@ -468,3 +468,54 @@ def trend_chart(case_id: str, item_id: str):
     if item.trend is None:
         raise judgment.InputError(f"item {item_id!r} is not a trend item")
     return trend_figure(case, path_to(case, _node_of(case, item)), item)
+
+
+# -- the model and the rules, as tables -------------------------------------------------------
+
+#: How each item type's response units are counted (NCSBN's rules, helpers.scoring).
+TYPE_UNITS = {
+    "multiple_choice": "one point for the keyed option",
+    "select_n": "one point per keyed option chosen; no more than N can be chosen",
+    "select_all": "+1 per keyed option chosen, −1 per other option chosen, never below 0",
+    "matrix_single": "one point per row answered with its key",
+    "matrix_multiple": "+1 per keyed cell ticked, −1 per other cell ticked, each column never below 0",
+    "dropdown_cloze": "one point per drop-down",
+    "dropdown_table": "one point per row's drop-down",
+    "drag_drop_cloze": "one point per target filled with its key",
+    "dropdown_rationale": "a pair earns its point only when both parts are right; with two reasons (a triad), one point for each right pair",
+    "drag_drop_rationale": "as drop-down rationale",
+    "bowtie": "one point for each of the five places: the condition, two actions, two parameters",
+    "highlight_text": "+1 per keyed part highlighted, −1 per other part highlighted, never below 0",
+    "highlight_table": "as highlight (text), over the table's cells",
+}
+
+
+def model_table():
+    """The six cognitive functions of the NCSBN Clinical Judgment Measurement Model, in order."""
+    import pandas as pd
+
+    from helpers.tables import styled
+
+    cite("dickison2019_cjmm;ncsbn_ngn_item_types")
+    rows = [{"Order": n, "Cognitive function": judgment.FUNCTION_LABELS[f], "What it asks of the nurse": judgment.FUNCTION_QUESTIONS[f]}
+            for n, f in enumerate(judgment.FUNCTIONS, start=1)]
+    return styled(pd.DataFrame(rows), "The six cognitive functions of the NCSBN Clinical Judgment Measurement Model, in the order a case asks them")
+
+
+def rules_table():
+    """Every item type with NCSBN's scoring rule, how it is counted, and the cases that use it."""
+    import pandas as pd
+
+    from helpers.scoring import RULES
+    from helpers.tables import styled
+
+    cite("ncsbn_ngn_scoring;ncsbn_ngn_item_types")
+    used: dict[str, list[str]] = {}
+    for case in judgment.cases():
+        for item in case.items.values():
+            used.setdefault(item.type, [])
+            if case.client_name not in used[item.type]:
+                used[item.type].append(case.client_name)
+    rows = [{"Item type": judgment.TYPE_LABELS[t], "NCSBN rule": RULES[t], "How points are counted": TYPE_UNITS[t],
+             "Cases that use it": ", ".join(used.get(t, [])) or "none yet"} for t in RULES]
+    return styled(pd.DataFrame(rows), "The item types and how NCSBN scores them")
