@@ -340,8 +340,11 @@ def _load_case(folder: str, case_id: str) -> Case:
                 raw["setting"], raw["summary"], raw["source_ids"], raw["start"], nodes, items,
                 tuple(spec["id"] for spec in raw["nodes"]))
     _check_graph(case, shown)
-    for source_ids in [case.source_ids, *(item.source_ids for item in items.values())]:
-        cite(source_ids)  # every id resolves in data/sources.csv, or one line names it
+    for owner, source_ids in [("the case", case.source_ids), *((f"item {i.id}", i.source_ids) for i in items.values())]:
+        try:
+            cite(source_ids)  # every id resolves in data/sources.csv
+        except DataError as error:
+            raise DataError(f"{shown}: {owner}: {error}") from None
     return case
 
 

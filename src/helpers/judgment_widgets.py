@@ -205,8 +205,11 @@ class ItemWidget:
             self.controls[0].value = response[0] if response else None
         elif kind in ("select_n", "select_all", "highlight_text", "highlight_table"):
             chosen = set(response or ())
-            for index, box in enumerate(self.controls):
-                box.value = index in chosen
+            for index, box in enumerate(self.controls):  # untick first: a select-N item refuses an N+1th tick
+                if index not in chosen:
+                    box.value = False
+            for index in sorted(chosen):
+                self.controls[index].value = True
         elif kind == "matrix_single":
             rows = judgment.check_response(self.item, response)
             for row, control in enumerate(self.controls):
