@@ -4,6 +4,7 @@
 #   make test       set up .venv (and the test browser) and run the whole suite
 #   make hub-test   a real JupyterHub on 127.0.0.1: a student follows the class link
 #   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
+#   make claims     regenerate docs/claims.md and the record of when each claim was checked
 #   make lock       re-resolve requirements/constraints.txt after changing a pin
 #
 # Set-up is keyed on a hash of pyproject.toml and the constraints file, so a
@@ -19,7 +20,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test
+.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test claims
 
 help:
 	@sed -n '3,9p' Makefile
@@ -92,6 +93,12 @@ test: $(STAMP) browser plotlyjs
 notebooks: $(STAMP)
 	$(PY) tools/build_notebooks.py $(if $(FORCE),--force) $(NB)
 
+# The claims register's reviewer view (docs/claims.md) and the record of when each
+# claim and cited number was checked (data/claims_checked.json).  Run after changing
+# data/claims.csv or data/side_effect_evidence.csv (a test fails until you do).
+claims: $(STAMP)
+	$(PY) tools/claims.py
+
 lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
@@ -127,6 +134,7 @@ hub-test: $(STAMP) browser $(HUB_PROXY)
 #   make instructor   build/instructor/: notebook + data/instructor notes + opened answer key
 #   make class-links HUB=https://hub.example.edu   nbgitpuller, Binder and nbviewer links
 #   make lms          build/lms/: QTI 1.2 .zip (Canvas, Blackboard, D2L) and Moodle XML of the knowledge checks
+#                    (SINCE=old/collection.moodle.xml also writes corrections.moodle.xml and corrections.md)
 #   make flashcards   build/flashcards/: an Anki deck (.apkg) of the glossary, side effects and red flags
 #                    (REPO=<git URL> points the hub links at a fork or a local clone)
 handouts: $(STAMP) browser plotlyjs
@@ -139,7 +147,7 @@ instructor: $(STAMP)
 	$(PY) tools/instructor.py $(NB)
 
 lms: $(STAMP)
-	$(PY) tools/lms.py $(NB)
+	$(PY) tools/lms.py $(if $(SINCE),--since "$(SINCE)") $(NB)
 
 flashcards: $(STAMP)
 	$(PY) tools/flashcards.py

@@ -115,11 +115,14 @@ def test_categorical_fields_declare_their_allowed_values():
         ("side_effect_evidence", "counts"), ("side_effect_evidence", "per"),
         ("supportive_care", "category"), ("supportive_care", "evidence_strength"),
         ("scenario_modalities", "role"), ("scenario_modalities", "decision"), ("radiation_regimens", "technique"),
-        ("emergency_signs", "category"), ("emergency_signs", "stage"), ("emergency_signs", "urgency"),
+        ("emergency_signs", "category"), ("emergency_signs", "stage"),
     }
     for table, field in categorical:
         spec = next(f for f in RESOURCES[table]["schema"]["fields"] if f["name"] == field)
         assert spec["constraints"].get("enum"), (table, field)
+    # How fast to act is a tier of the escalation vocabulary (one list: data/escalation_tiers.csv).
+    keys = RESOURCES["emergency_signs"]["schema"]["foreignKeys"]
+    assert {"fields": ["urgency"], "reference": {"resource": "escalation_tiers", "fields": ["id"]}} in keys
 
 
 def test_readme_documents_every_table_and_column():

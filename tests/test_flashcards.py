@@ -23,7 +23,17 @@ from export_common import ExportError  # noqa: E402
 from helpers import data  # noqa: E402
 from helpers.exports import flashcards  # noqa: E402
 
-TIMESTAMP = 1_790_000_000.0
+TIMESTAMP = 1_790_000_000
+
+# Guids students' collections already hold (deck of 2026-11): renaming the namespace or the note ids
+# would duplicate every card on re-import, so they are pinned as literals.
+PINNED_GUIDS = {
+    "glossary:adjuvant": "JgLeGV>p=3",
+    "side_effect:chemo_hair_loss": "Djq^o:qMvc",
+    "notebook_red_flags:04_radiation_therapy": "G(,X4&ZH]n",
+    "emergency_sign:bladder_bowel_dysfunction": "LW,lWBe8JE",
+    "modality_red_flags:chemotherapy": "w<Rh!Yz@%9",
+}
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -58,15 +68,18 @@ def open_deck(path: Path) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory) -> Path:
-    path, _ = flashcards_tool.build(tmp_path_factory.mktemp("deck"), timestamp=TIMESTAMP)
+    folder = tmp_path_factory.mktemp("deck")
+    path, _, _ = flashcards_tool.build(folder, manifest=folder / "manifest.json", now=TIMESTAMP)
     return path
 
 
-def test_the_deck_has_one_note_per_data_row_with_guids_from_the_data_ids(deck):
+def test_the_deck_has_one_note_per_data_row_and_keeps_the_guids_students_have(deck):
     notes = open_deck(deck)
-    by_guid = {genanki.guid_for(flashcards.GUID_NAMESPACE, note_id): note_id for note_id in expected_ids()}
-    assert sorted(guid for guid, *_ in notes) == sorted(by_guid)
-    assert {mid for *_, mid in notes} == {flashcards.MODEL_ID}
+    guids = [guid for guid, *_ in notes]
+    assert len(guids) == len(set(guids)) == len(expected_ids())
+    assert set(PINNED_GUIDS.values()) <= set(guids)
+    assert {note_id: flashcards.guid(note_id) for note_id in PINNED_GUIDS} == PINNED_GUIDS
+    assert {mid for *_, mid in notes} == {1_250_195_425}  # the note type id students' collections hold
 
 
 def test_side_effect_cards_carry_the_fields_of_their_row(deck):
@@ -83,13 +96,15 @@ def test_side_effect_cards_carry_the_fields_of_their_row(deck):
             assert " ".join(sources[source_id].split()) in text_of(cited), f"{row['id']}: {source_id}"
 
 
-def test_how_often_is_the_cited_phrase_from_the_frequency_model():
-    from helpers import side_effects
-
-    for _, row in data.load("side_effects").iterrows():
-        assert flashcards.frequency_text(row) == side_effects.frequency_phrase(row)
-    quantified = data.load("side_effects").query("incidence_status == 'quantified'").iloc[0]
-    assert "%" in flashcards.frequency_text(quantified)
+def test_how_often_carries_the_cited_numbers_and_population_of_the_evidence_table(deck):
+    """Against the raw evidence CSV: each quantified side effect's card shows its percentages and population."""
+    notes = {guid: flds.split("\x1f") for guid, flds, _, _ in open_deck(deck)}
+    evidence = rows("side_effect_evidence")
+    hair = text_of(notes[PINNED_GUIDS["side_effect:chemo_hair_loss"]][1])
+    assert "How often:" in hair and "55" in hair and "69%" in hair and "newly diagnosed glioblastoma" in hair
+    for row in evidence:
+        back = text_of(notes[flashcards.guid(f"side_effect:{row['side_effect_id']}")][1])
+        assert f"{row['incidence_high_pct']}%" in back, row["id"]
 
 
 def test_glossary_cards_carry_term_definition_and_source(deck):
@@ -160,15 +175,62 @@ def test_data_text_reaches_anki_escaped(tmp_path, monkeypatch):
     assert "&lt;b&gt;therapy&lt;/b&gt; &amp; more" in card.front and "<b>" not in card.front
 
 
-def test_a_second_build_gives_the_same_ids_and_bytes(deck, tmp_path):
-    again, _ = flashcards_tool.build(tmp_path, timestamp=TIMESTAMP)
+def test_a_second_build_with_the_same_manifest_gives_the_same_bytes_at_any_time(deck, tmp_path):
+    manifest = deck.parent / "manifest.json"
+    again, _, moved = flashcards_tool.build(tmp_path, manifest=manifest, now=TIMESTAMP + 86_400)
+    assert moved == 0
     assert again.read_bytes() == deck.read_bytes()
 
 
-def test_model_and_deck_ids_are_constants_from_fixed_names():
-    assert flashcards.MODEL_ID == flashcards.stable_id(flashcards.MODEL_NAME)
+def test_model_and_deck_ids_are_the_ones_students_have():
+    assert (flashcards.MODEL_ID, flashcards.DECK_ID) == (1_250_195_425, 1_177_615_691)
     assert flashcards.DECK_ID != flashcards.MODEL_ID
     assert all((1 << 30) <= i < (1 << 31) for i in (flashcards.MODEL_ID, flashcards.DECK_ID))
+
+
+def test_the_committed_manifest_knows_every_note_of_the_committed_data():
+    """Run 'make flashcards' and commit data/flashcards_manifest.json after changing what a card shows."""
+    manifest = flashcards.read_manifest(ROOT / "data" / flashcards.MANIFEST_FILE)
+    cards = flashcards.notes()
+    stale = [c.note_id for c in cards if manifest["notes"].get(c.note_id, {}).get("hash") != flashcards.note_hash(c)]
+    assert not stale, f"{len(stale)} notes changed since data/flashcards_manifest.json, e.g. {stale[:3]}: run make flashcards"
+    assert manifest[flashcards.NOTETYPE_KEY]["hash"] == flashcards.notetype_hash(), "card templates or CSS changed"
+    assert set(manifest["notes"]) == {c.note_id for c in cards}
+
+
+@pytest.mark.parametrize("entry, digest, now, expected", [
+    ({"hash": "aaa", "mod": 100}, "aaa", 500, {"hash": "aaa", "mod": 100}),   # unchanged: keeps its time
+    ({"hash": "aaa", "mod": 100}, "bbb", 500, {"hash": "bbb", "mod": 500}),   # changed: the build's time
+    ({"hash": "aaa", "mod": 900}, "bbb", 500, {"hash": "bbb", "mod": 901}),   # a clock behind: still newer
+    (None, "bbb", 500, {"hash": "bbb", "mod": 500}),                         # new note
+])
+def test_a_note_time_moves_exactly_when_its_content_moves_and_never_back(entry, digest, now, expected, monkeypatch):
+    card = flashcards.Flashcard("glossary:x", "<p>F</p>", "<p>B</p>", "<p>S</p>", ("spine::glossary",))
+    monkeypatch.setattr(flashcards, "note_hash", lambda c: digest)
+    manifest = {"notes": {"glossary:x": entry} if entry else {}, "note type": {"hash": "t", "mod": 1}}
+    assert flashcards.stamp([card], manifest, now)["notes"] == {"glossary:x": expected}
+
+
+def test_note_hash_covers_fields_and_tags():
+    card = flashcards.Flashcard("glossary:x", "<p>F</p>", "<p>B</p>", "<p>S</p>", ("spine::glossary",))
+    changed = [flashcards.Flashcard("glossary:x", "<p>F!</p>", "<p>B</p>", "<p>S</p>", ("spine::glossary",)),
+               flashcards.Flashcard("glossary:x", "<p>F</p>", "<p>B</p>", "<p>S.</p>", ("spine::glossary",)),
+               flashcards.Flashcard("glossary:x", "<p>F</p>", "<p>B</p>", "<p>S</p>", ("spine::general",))]
+    assert len({flashcards.note_hash(c) for c in [card, *changed]}) == 4
+    assert flashcards.note_hash(card) == flashcards.note_hash(
+        flashcards.Flashcard("glossary:y", "<p>F</p>", "<p>B</p>", "<p>S</p>", ("spine::glossary",)))
+
+
+def test_sources_are_links_and_every_glossary_note_says_where_it_is_taught(deck):
+    notes = {guid: (flds.split("\x1f"), tags.split()) for guid, flds, tags, _ in open_deck(deck)}
+    (_, _, sources), tags = notes[PINNED_GUIDS["glossary:adjuvant"]]
+    assert ('<a href="https://www.cancer.gov/publications/dictionaries/cancer-terms">'
+            'https://www.cancer.gov/publications/dictionaries/cancer-terms</a>') in sources
+    for row in rows("glossary"):
+        _, tags = notes[flashcards.guid(f"glossary:{row['id']}")]
+        assert [t for t in tags if t.startswith("spine::notebook::")] or "spine::general" in tags, row["id"]
+    # a term reached through its abbreviation and a plural (hand-checked in the notebooks' text)
+    assert "spine::notebook::02_surgery" in notes[flashcards.guid("glossary:sins")][1]
 
 
 def test_the_deck_description_carries_the_notice():
@@ -185,7 +247,7 @@ def test_bad_data_stops_the_build_in_one_line(tmp_path, monkeypatch):
     data.clear_cache()
     try:
         with pytest.raises(ExportError, match="no_such_source") as caught:
-            flashcards_tool.build(tmp_path / "out", timestamp=TIMESTAMP)
+            flashcards_tool.build(tmp_path / "out", manifest=tmp_path / "manifest.json", now=TIMESTAMP)
     finally:
         monkeypatch.undo()
         data.clear_cache()

@@ -88,3 +88,59 @@ def test_numeric_answer_text_includes_unit_and_tolerance():
     q = quiz.Question(id="anc", type="numeric", prompt="Work out the ANC please", answer=1200,
                       feedback="x" * 30, source_ids="s", tolerance=10, unit="cells/µL")
     assert q.answer_text() == "1200 (±10) cells/µL"
+
+
+# -- keys with hard values (issue 23: the easy values let a first-letter-only key pass) ---------------
+
+def _question(**change) -> quiz.Question:
+    base = dict(id="q", type="multiple", prompt="Which of these apply to the case?", answer=[0, 2, 3],
+                feedback="x" * 30, source_ids="nci_dictionary", options=("One", "Two", "Three", "Four", "Five"))
+    return quiz.Question(**{**base, **change})
+
+
+def test_a_multiple_answer_key_shows_every_letter_in_order():
+    assert _question().answer_text() == "A, C, D"
+    assert _question(answer=[3, 0, 2]).correct_letters() == "A, C, D"  # order of the options, not of the list
+    assert _question(answer=(1, 4)).answer_text() == "B, E"            # a tuple from code, not only a JSON list
+    assert _question().answer_in_words() == "A. One; C. Three; D. Four"
+
+
+@pytest.mark.parametrize("answer, tolerance, unit, expected", [
+    (1.69, 0.01, "m²", "1.69 (±0.01) m²"),
+    (8.5, 0.25, "points", "8.5 (±0.25) points"),
+    (0.48, 0.00001, "", "0.48 (±0.00001)"),
+    (1234567, 0.5, "cells/µL", "1234567 (±0.5) cells/µL"),
+    (12.0, 0, "Gy", "12 Gy"),
+])
+def test_numeric_keys_keep_small_tolerances_and_large_numbers(answer, tolerance, unit, expected):
+    question = _question(type="numeric", answer=answer, tolerance=tolerance, unit=unit, options=())
+    assert question.answer_text() == expected
+
+
+def test_a_multiple_answer_key_states_the_plus_minus_rule_and_a_single_one_does_not():
+    multiple = quiz.render_question(1, _question(), lambda ids: ["A source"])
+    assert "Answer: A, C, D." in multiple
+    assert "minus one for each incorrect option chosen; the item never scores below zero" in multiple
+    single = quiz.render_question(2, _question(type="single", answer=1), lambda ids: ["A source"])
+    assert "Answer: B." in single and "below zero" not in single
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"answer": 4}, r"answer index 4 is not one of the options 0..3"),             # index == number of options
+    ({"type": "multiple", "answer": [0, 0]}, r"listed twice"),
+    ({"type": "multiple", "answer": [1, 4]}, r"answer index 4 is not one of the options 0..3"),
+    ({"tolerance": 0.5}, r"'tolerance' and 'unit' belong to numeric questions only"),
+    ({"options": ["", "B", "C", "D"]}, r"an option is empty"),
+    ({"options": [f"option {n}" for n in range(11)]}, r"at most 10 options"),
+])
+def test_keys_that_cannot_be_shown_are_refused(quiz_dir, change, message):
+    corrupt(quiz_dir, lambda raw: raw["questions"][0].update(change))
+    with pytest.raises(DataError, match=message):
+        quiz.load_quiz("01_treatment_overview")
+
+
+def test_a_bool_is_not_an_answer_index():
+    """JSON true passes for 1 in Python; the schema refuses it in a file, _check refuses it from code too."""
+    item = {"type": "single", "options": ["A", "B"], "answer": True}
+    with pytest.raises(DataError, match=r"here: answer index True is not one of the options 0..1"):
+        quiz._check(item, "here")

@@ -142,7 +142,8 @@ def test_mscc_chart_shows_every_sign_with_urgency_in_words_and_shape():
     assert accessibility_problems(fig) == []
     assert sum(len(trace.y) for trace in fig.data) == len(data.load("emergency_signs"))
     assert {trace.marker.symbol for trace in fig.data} == {"circle", "diamond"}
-    assert {t for trace in fig.data for t in trace.text} == {"within 24 h", "immediately"}
+    # The tiers' own words (data/escalation_tiers.csv), never a typed copy.
+    assert {t for trace in fig.data for t in trace.text} == {"urgently, within 24 hours", "immediately"}
     # a long sign is wrapped, so the y labels stay readable
     assert any("<br>" in label for trace in fig.data for label in trace.y)
 

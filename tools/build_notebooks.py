@@ -2,7 +2,9 @@
 
     python tools/build_notebooks.py [--force] [notebooks/NN_slug.ipynb ...]
 
-* Refreshes the generated navigation cells (tagged ``navigation``) first.
+* Refreshes the generated navigation cells (tagged ``navigation``) first, and
+  the wording between every claim marker pair in markdown
+  (``<!-- claim:id -->...<!-- /claim -->``, from ``data/claims.csv``).
 * Refuses to touch a notebook with uncommitted edits unless ``--force``.
 * Stores no widget state (static pages then show each explorer's static
   face instead of frozen controls) and no timing metadata, so rebuilding an
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT / "src"))
 
+from helpers.claims import fill_markdown  # noqa: E402
 from helpers.course import navigation_markdown  # noqa: E402
 
 NAV_TAG = "navigation"
@@ -52,6 +55,13 @@ def refresh_navigation(nb: nbformat.NotebookNode, slug: str) -> None:
         text = navigation_markdown(slug)
         for cell in cells:
             cell.source = text
+
+
+def refresh_claims(nb: nbformat.NotebookNode, slug: str) -> None:
+    """Write each claim's current wording between its markers in every markdown cell."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and "<!--" in cell.source:
+            cell.source = fill_markdown(cell.source, f"notebooks/{slug}.ipynb: cell {index} ({cell.get('id', '?')})")
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -103,6 +113,11 @@ def build(path: Path, force: bool) -> bool:
         return False
     nb = nbformat.read(path, as_version=4)
     refresh_navigation(nb, path.stem)
+    try:
+        refresh_claims(nb, path.stem)
+    except ValueError as error:  # a DataError: an unknown claim, named with its cell
+        print(f"{rel}: {error}", file=sys.stderr)
+        return False
     clean(nb)
     client = NotebookClient(
         nb,

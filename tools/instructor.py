@@ -45,7 +45,6 @@ from export_common import (
 
 OUT_DIR = BUILD_DIR / "instructor"
 INSTRUCTOR_DIR = None  # None: instructor/ in the data folder (helpers.data.data_dir honours SPINE_DATA_DIR)
-LETTERS = "ABCDEFGHIJ"
 
 INSTRUCTOR_CSS = """
 .spine-instructor { border-top: 4px solid #D55E00; margin-top: 2em; padding-top: 1em; }
@@ -185,10 +184,7 @@ def render_local_policy(notes: dict) -> str:
 
 def answer_text(question) -> str:
     """The answer as text: the number with its unit, or each correct letter with its option."""
-    if question.type == "numeric":
-        return question.answer_text()
-    answers = question.answer if isinstance(question.answer, list) else [question.answer]
-    return "; ".join(f"{LETTERS[i]}. {question.options[i]}" for i in answers)
+    return question.answer_in_words()
 
 
 def render_answer_key(questions) -> str:

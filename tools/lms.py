@@ -9,7 +9,12 @@ whole collection:
   Settings > Import course content > QTI .zip file; Blackboard and D2L import
   QTI 1.2 too); the collection package holds one quiz per notebook;
 * ``NN_slug.moodle.xml`` and ``collection.moodle.xml``: Moodle XML (Question
-  bank > Import > Moodle XML format), one category per notebook.
+  bank > Import > Moodle XML format), one category per notebook, under a
+  category of this release ("Release 0.1.0, questions 1a2b3c4d");
+* with ``--since OLD.moodle.xml`` (a file an earlier build wrote, e.g. the
+  one imported last term): ``corrections.moodle.xml``, only the new and
+  changed questions, and ``corrections.md``, the list of changed, new and
+  removed questions by name (see docs/instructor-guide.md).
 
 Everything comes from ``data/quizzes/`` (checked as the notebooks check it)
 and ``data/sources.csv``; ``--data-dir`` points at another data folder (as
@@ -27,6 +32,7 @@ from export_common import BUILD_DIR, ExportError, relative, run
 
 OUT_DIR = BUILD_DIR / "lms"
 COLLECTION = "collection"
+CORRECTIONS = "corrections"
 
 
 def use_data_dir(folder: str | None) -> None:
@@ -38,20 +44,30 @@ def use_data_dir(folder: str | None) -> None:
         data.clear_cache()
 
 
-def build(out_dir: Path, names: list[str] | None = None, quiz_dir: Path | None = None) -> list[Path]:
-    """Write the packages; returns the paths written."""
+def build(out_dir: Path, names: list[str] | None = None, quiz_dir: Path | None = None,
+          since: Path | None = None) -> list[Path]:
+    """Write the packages (and, ``since`` an earlier Moodle file, the corrections); returns the paths written."""
     from helpers.errors import DataError
     from helpers.exports import content, moodle, qti
 
     try:
-        quizzes = content.load_quizzes(quiz_dir, names or None)
+        every = content.load_quizzes(quiz_dir)
+        quizzes = content.load_quizzes(quiz_dir, names) if names else every
+        release = content.release_label(every)  # one release name, whichever files are made
+        found = moodle.changes(Path(since), quizzes) if since else None
         written = []
         for quiz in quizzes:
             written.append(qti.write_package(out_dir / f"{quiz.slug}.qti.zip", [quiz]))
-            written.append(moodle.write_quiz(out_dir / f"{quiz.slug}.moodle.xml", [quiz]))
+            written.append(moodle.write_quiz(out_dir / f"{quiz.slug}.moodle.xml", [quiz], release))
         if not names:
             written.append(qti.write_package(out_dir / f"{COLLECTION}.qti.zip", quizzes))
-            written.append(moodle.write_quiz(out_dir / f"{COLLECTION}.moodle.xml", quizzes))
+            written.append(moodle.write_quiz(out_dir / f"{COLLECTION}.moodle.xml", quizzes, release))
+        if found is not None:
+            corrections = out_dir / f"{CORRECTIONS}.moodle.xml"
+            corrections.write_bytes(moodle.to_bytes(moodle.build_changes(quizzes, found)))
+            log = out_dir / f"{CORRECTIONS}.md"
+            log.write_text(moodle.changelog(found), encoding="utf-8")
+            written += [corrections, log]
     except DataError as error:
         raise ExportError(str(error)) from None
     return written
@@ -62,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help="notebooks to export (slug or number); default: all, plus the collection")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default build/lms)")
     parser.add_argument("--data-dir", help="data folder to read instead of data/ (like SPINE_DATA_DIR)")
+    parser.add_argument("--since", type=Path, metavar="OLD.moodle.xml",
+                        help="an earlier collection.moodle.xml: also write corrections.moodle.xml and corrections.md")
     args = parser.parse_args(argv)
     use_data_dir(args.data_dir)
-    for path in build(args.out, args.notebooks):
+    for path in build(args.out, args.notebooks, since=args.since):
         print(f"wrote {relative(path)}")
     return 0
 

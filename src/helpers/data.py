@@ -48,7 +48,7 @@ from helpers.errors import DataError
 
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
-    "data_dir", "names", "load", "clear_cache", "cached_join", "read_checked_json",
+    "REGISTER_TABLES", "data_dir", "names", "load", "text_fields", "clear_cache", "cached_join", "read_checked_json",
     "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix", "anticancer_side_effects",
     "cite", "sources_in",
 ]
@@ -175,13 +175,29 @@ def read_checked_json(path: Path, schema_path: Path, shown: str) -> object:
     if errors:
         place = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
         raise DataError(f"{shown}: {place}: {errors[0].message}")
-    return content
+    return _resolve_json(content, shown, ())
+
+
+def _resolve_json(value: object, shown: str, path: tuple) -> object:
+    """Every string in a JSON value with its claim placeholders replaced (see :mod:`helpers.claims`)."""
+    if isinstance(value, str):
+        if "{{" not in value:
+            return value
+        from helpers.claims import resolve
+
+        return resolve(value, lambda: f"{shown}: {'/'.join(str(p) for p in path) or 'top level'}")
+    if isinstance(value, list):
+        return [_resolve_json(v, shown, (*path, i)) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _resolve_json(v, shown, (*path, k)) for k, v in value.items()}
+    return value
 
 
 def clear_cache() -> None:
     """Forget every parsed table (after editing files or changing ``SPINE_DATA_DIR``)."""
     _package.cache_clear()
     _load.cache_clear()
+    _load_resolved.cache_clear()
     _JOINS.clear()
 
 
@@ -195,7 +211,50 @@ def load(name: str) -> pd.DataFrame:
     any row that breaks the schema. The result is a copy: changing it does not
     change what the next call returns.
     """
-    return _load(str(data_dir()), name).copy()
+    return _load_resolved(str(data_dir()), name).copy()
+
+
+#: The tables that are the claims register and its vocabularies: their text is canonical wording, never a
+#: reference to it (``helpers.claims``).  Every other table's free text may hold ``{{claim_id}}`` placeholders.
+REGISTER_TABLES = frozenset({"sources", "claims", "escalation_tiers", "recommendation_strengths",
+                             "side_effect_evidence"})
+
+
+def text_fields(name: str) -> list[str]:
+    """The free-text fields of a table: strings that are not keys, ids, enums or ``source_ids``."""
+    resource = _resource(_package(str(data_dir())), name)
+    return _text_fields(resource)
+
+
+def _text_fields(resource: dict) -> list[str]:
+    schema = resource.get("schema") or {}
+    keys = set(_as_list(schema.get("primaryKey")))
+    keys.update(n for fk in schema.get("foreignKeys", []) for n in _as_list(fk["fields"]))
+    return [f["name"] for f in schema.get("fields", [])
+            if f.get("type", "string") == "string" and not (f.get("constraints") or {}).get("enum")
+            and f["name"] not in keys and f["name"] != "source_ids" and not f["name"].endswith("_id")
+            and f.get("format") != "uri"]
+
+
+@cache
+def _load_resolved(folder: str, name: str) -> pd.DataFrame:
+    """:func:`_load` with the claim placeholders in its free text replaced by the claims' wording."""
+    frame = _load(folder, name)
+    if name in REGISTER_TABLES:
+        return frame
+    resource = _resource(_package(folder), name)
+    fields = [f for f in _text_fields(resource) if frame[f].str.contains("{{", regex=False).any()]
+    if not fields:
+        return frame
+    from helpers.claims import resolve
+
+    label = Path(folder) / resource["path"]
+    frame = frame.copy()
+    for field in fields:
+        frame[field] = pd.array(
+            [resolve(text, lambda n=number: f"{label}: row {n} (line {n + 1} of the file), field '{field}'", folder)
+             for number, text in enumerate(frame[field].tolist(), start=1)], dtype="str")
+    return frame
 
 
 # --------------------------------------------------------------------------
@@ -452,8 +511,50 @@ def _check_incidence_evidence(table: _Table, folder: str, columns: dict[str, lis
                             f"{table.path.name}; add its cited numbers there or mark it 'not_quantified'")
 
 
+def _check_claims(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
+    """claims: an escalation names its tier and shows it, a recommendation its strength; every reference resolves.
+
+    The wording of an escalation claim must contain ``{{tier:<its tier>}}`` and that of a recommendation
+    ``{{strength:<its strength>}}``, so the controlled word is rendered from its vocabulary, never typed;
+    other kinds leave both blank.  A claim may refer to vocabulary but not to another claim.
+    """
+    from helpers.claims import PLACEHOLDER, _resolve_text
+
+    for number, (kind, text, tier, strength) in enumerate(
+            zip(columns["kind"], columns["text"], columns["tier"], columns["strength"]), start=1):
+        for field, value, wanted, vocabulary in (("tier", tier, "escalation", "tier"),
+                                                  ("strength", strength, "recommendation", "strength")):
+            if kind == wanted and value is None:
+                raise table.error(number, field, f"a claim of kind {wanted!r} names its {field}; "
+                                                 f"allowed: an id from the {vocabulary} vocabulary")
+            if kind != wanted and value is not None:
+                raise table.error(number, field, f"only a claim of kind {wanted!r} has a {field}; leave it blank")
+            if value is not None and "{{" + f"{vocabulary}:{value}" + "}}" not in text:
+                raise table.error(number, "text", f"the wording must show its {field} as {{{{{vocabulary}:{value}}}}} "
+                                                  "instead of typing it")
+        if any(m.group(1) is None for m in PLACEHOLDER.finditer(text)):
+            raise table.error(number, "text", "a claim's wording may not refer to another claim; allowed: "
+                                              "{{tier:id}}, {{strength:id}}, {{band:id}}, {{freq:id}}, {{evidence:id}}")
+        try:
+            _resolve_text(folder, text, inside_claim=True)
+        except DataError as error:
+            raise table.error(number, "text", str(error)) from None
+
+
+def _check_sources(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
+    """sources: a superseded source says why it is still cited; a drug label names its drug."""
+    for number, (superseded, kept, kind, drug) in enumerate(
+            zip(columns["superseded_by"], columns["kept_because"], columns["type"], columns["drug"]), start=1):
+        if superseded is not None and kept is None:
+            raise table.error(number, "kept_because", f"the source is superseded by {superseded!r}: say why it is "
+                                                      "still cited, or cite the newer source instead")
+        if kind == "drug_label" and drug is None:
+            raise table.error(number, "drug", "a drug label names the drug it is about (generic name)")
+
+
 #: Checks that need more than one cell or table, run after the generic ones.
-_TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence}
+_TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence, "claims": _check_claims,
+                 "sources": _check_sources}
 
 
 # --------------------------------------------------------------------------

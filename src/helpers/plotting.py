@@ -113,8 +113,13 @@ def _template() -> go.layout.Template:
 
 def script_json(obj: object) -> Markup:
     """``obj`` as JSON (plotly's encoder: numpy, pandas, dates) that is safe
-    to place inside an inline ``<script>``."""
-    return Markup(pio.json.to_json_plotly(obj).translate(_SCRIPT_SAFE))
+    to place inside an inline ``<script>``.
+
+    Always the standard-library engine: plotly's default ("auto") switches to
+    orjson whenever that package happens to be installed (the test tools pull
+    it in), which writes different bytes and would change stored outputs.
+    """
+    return Markup(pio.json.to_json_plotly(obj, engine="json").translate(_SCRIPT_SAFE))
 
 
 def figure_html(fig_dict: dict, div_id: str | None = None) -> str:

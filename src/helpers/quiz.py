@@ -17,6 +17,7 @@ answer keys and the exports all go through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -43,35 +44,74 @@ class Question:
     tolerance: float = 0.0
     unit: str = ""
 
+    def keys(self) -> list[int]:
+        """The indices of the correct options, in option order (empty for a numeric question).
+
+        ``answer`` may be one index or any sequence of them (a list from JSON, a tuple from code).
+        """
+        if self.type == "numeric":
+            return []
+        if isinstance(self.answer, (list, tuple)):
+            return sorted(int(i) for i in self.answer)
+        return [int(self.answer)]
+
     def correct_letters(self) -> str:
-        answers = self.answer if isinstance(self.answer, list) else [self.answer]
-        return ", ".join(LETTERS[i] for i in answers)
+        """Every correct letter: ``"A, B, D"``."""
+        return ", ".join(LETTERS[i] for i in self.keys())
 
     def answer_text(self) -> str:
+        """The key as students read it: the letters, or the number with its tolerance and unit."""
         if self.type == "numeric":
-            spread = f" (±{self.tolerance:g})" if self.tolerance else ""
-            return f"{self.answer:g}{spread} {self.unit}".strip()
+            spread = f" (±{number_text(self.tolerance)})" if self.tolerance else ""
+            return f"{number_text(self.answer)}{spread} {self.unit}".strip()
         return self.correct_letters()
+
+    def answer_in_words(self) -> str:
+        """The key with the options written out: ``"A. Hair follicles; B. Mucosa"``, or the number."""
+        if self.type == "numeric":
+            return self.answer_text()
+        return "; ".join(f"{LETTERS[i]}. {self.options[i]}" for i in self.keys())
+
+    def scoring_rule(self) -> str:
+        """How the question is scored (NCSBN's rules, :data:`helpers.scoring.RULE_TEXT`)."""
+        from helpers.scoring import RULE_TEXT
+
+        return RULE_TEXT["+/-" if self.type == "multiple" else "0/1"]
+
+
+def number_text(value: object) -> str:
+    """A number as written in a key, without float noise or exponent: 0.00001 -> ``"0.00001"``, 12.0 -> ``"12"``."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text if "." not in text else text.rstrip("0").rstrip(".")
 
 
 def _check(question: dict, where: str) -> None:
+    """Refuse a question whose key cannot be shown or scored; one line naming the question."""
     qtype = question["type"]
     options = question.get("options", [])
     answer = question["answer"]
     if qtype == "numeric":
-        if options or not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        if options or isinstance(answer, bool) or not isinstance(answer, (int, float)):
             raise DataError(f"{where}: a numeric question has a number as answer and no options")
         return
+    if "tolerance" in question or question.get("unit"):
+        raise DataError(f"{where}: 'tolerance' and 'unit' belong to numeric questions only")
     if len(options) < 2:
         raise DataError(f"{where}: a {qtype} question needs at least two options")
-    answers = answer if isinstance(answer, list) else [answer]
+    if len(options) > len(LETTERS):
+        raise DataError(f"{where}: a question has at most {len(LETTERS)} options (A to {LETTERS[-1]}); it has {len(options)}")
+    if any(not str(option).strip() for option in options):
+        raise DataError(f"{where}: an option is empty")
     if qtype == "single" and isinstance(answer, list):
         raise DataError(f"{where}: a single-choice question has one answer index, not a list")
     if qtype == "multiple" and not isinstance(answer, list):
         raise DataError(f"{where}: a multiple-choice question has a list of answer indices")
+    answers = answer if isinstance(answer, list) else [answer]
     for index in answers:
-        if not isinstance(index, int) or not 0 <= index < len(options):
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(options):
             raise DataError(f"{where}: answer index {index!r} is not one of the options 0..{len(options) - 1}")
+    if len(set(answers)) != len(answers):
+        raise DataError(f"{where}: an answer index is listed twice in {answers}")
 
 
 def quiz_dir() -> Path:
@@ -109,11 +149,15 @@ load_quiz.cache_clear = _load_quiz.cache_clear  # type: ignore[attr-defined]
 
 
 def render_question(number: int, question: Question, cite) -> str:
-    """One question as HTML: prompt, lettered options, the answer folded in ``<details>``."""
+    """One question as HTML: prompt, lettered options, the answer folded in ``<details>``.
+
+    A "choose all that apply" key also states how it is scored (NCSBN's +/− rule).
+    """
     kind = {"single": "Choose one.", "multiple": "Choose all that apply.",
             "numeric": f"Work it out{' in ' + question.unit if question.unit else ''}."}[question.type]
     sources = "; ".join(cite(question.source_ids))
-    return str(macro("quiz.html.j2", "question", number, question, kind, LETTERS, question.answer_text(), sources))
+    rule = question.scoring_rule() if question.type == "multiple" else ""
+    return str(macro("quiz.html.j2", "question", number, question, kind, LETTERS, question.answer_text(), sources, rule))
 
 
 class KnowledgeCheck:

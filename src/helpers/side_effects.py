@@ -118,6 +118,16 @@ def band_of(percent: float) -> str:
     raise AssertionError("unreachable: the lowest band starts at 0")
 
 
+def band_rule_text(key: str) -> str:
+    """The incidence a band covers, in words, from :data:`FREQUENCY_BANDS` ("1% to under 10%")."""
+    floors = [floor for _key, _label, floor in FREQUENCY_BANDS]  # highest band first
+    index = _BAND_KEYS.index(key)
+    if index == 0:
+        return f"{floors[0]:g}% or more"
+    top = floors[index - 1]
+    return f"under {top:g}%" if floors[index] == 0 else f"{floors[index]:g}% to under {top:g}%"
+
+
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -357,8 +367,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
         bottom = max(floor, _AXIS_MIN)
         shapes.append(dict(type="rect", xref="x", yref="paper", x0=bottom, x1=top, y0=0, y1=1, layer="below",
                            line=dict(width=0), fillcolor="#F2F2F2" if index % 2 == 0 else "#FFFFFF"))
-        rule = {"very_common": "10% or more", "common": "1% to under 10%", "uncommon": "0.1% to under 1%",
-                "rare": "under 0.1%"}[key]
+        rule = band_rule_text(key)
         annotations.append(dict(x=(math.log10(bottom) + math.log10(top)) / 2, xref="x", y=1.0, yref="paper",
                                 yanchor="bottom", showarrow=False, text=f"<b>{label}</b><br>{rule}",
                                 font=dict(size=12)))

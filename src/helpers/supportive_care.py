@@ -59,14 +59,20 @@ STAGE_LABELS = {
     "neurological": "Neurological signs",
     "late_neurological": "Late neurological signs",
 }
-URGENCY_LABELS = {
-    "within_24_hours": "Act within 24 hours",
-    "immediate": "Act immediately (emergency)",
+#: Colour and symbol of each escalation tier, so colour is never alone (the tier's own words are the label).
+URGENCY_STYLE = {
+    "within_24_hours": (PALETTE[0], "circle"),
+    "immediately": (PALETTE[5], "diamond"),
 }
-URGENCY_STYLE = {  # colour AND symbol AND a text label, so colour is never alone
-    "within_24_hours": (PALETTE[0], "circle", "within 24 h"),
-    "immediate": (PALETTE[5], "diamond", "immediately"),
-}
+
+
+def urgency_labels() -> dict[str, str]:
+    """Escalation tier id -> its wording, fastest first ("Immediately", "Urgently, within 24 hours").
+
+    The words come from ``data/escalation_tiers.csv`` (the tier vocabulary), never typed here.
+    """
+    tiers = data.load("escalation_tiers").sort_values("rank")
+    return {str(t): str(w)[:1].upper() + str(w)[1:] for t, w in zip(tiers["id"], tiers["wording"])}
 TIMING_LABELS = {
     "immediately": "Immediately",
     "within_24_hours": "Within 24 hours",
@@ -307,8 +313,11 @@ def mscc_signs_chart() -> go.Figure:
     """Each warning sign placed by how early it appears, marked by how fast to act."""
     signs = mscc_signs()
     fig = go.Figure()
-    for urgency, label in URGENCY_LABELS.items():
-        colour, symbol, text = URGENCY_STYLE[urgency]
+    labels = urgency_labels()
+    for urgency in reversed(list(labels)):  # the slower tier first, as the legend reads left to right
+        label = labels[urgency]
+        colour, symbol = URGENCY_STYLE[urgency]
+        text = label.lower()
         part = signs[signs["urgency"] == urgency]
         fig.add_trace(
             go.Scatter(
@@ -343,7 +352,7 @@ def mscc_signs_table():
         {
             "Warning sign": signs["sign"],
             "When it appears": [STAGE_LABELS[str(s)] for s in signs["stage"]],
-            "How fast": [URGENCY_LABELS[str(u)] for u in signs["urgency"]],
+            "How fast": [urgency_labels()[str(u)] for u in signs["urgency"]],
             "What the nurse does": signs["nurse_action"],
         }
     )

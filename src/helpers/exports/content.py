@@ -18,7 +18,7 @@ from pathlib import Path
 
 from helpers import data
 from helpers.errors import DataError
-from helpers.quiz import LETTERS, Question, _check
+from helpers.quiz import LETTERS, Question, _check, number_text
 from helpers.render import render
 
 #: Carried into every exported file (quiz description, category info, deck description).
@@ -123,34 +123,77 @@ def load_quizzes(folder: Path | None = None, slugs: list[str] | None = None) -> 
 
 # -- texts shared by the formats ------------------------------------------------
 
+#: How long a question's name may be in an LMS (Moodle allows 255 characters; a list view shows far fewer).
+NAME_LENGTH = 80
+
+
 def correct_indices(question: Question) -> list[int]:
-    """Indices of the correct options (empty for a numeric question)."""
-    if question.type == "numeric":
-        return []
-    return list(question.answer) if isinstance(question.answer, list) else [int(question.answer)]
+    """Indices of the correct options, in option order (empty for a numeric question)."""
+    return question.keys()
 
 
 def numeric_range(question: Question) -> tuple[str, str, str]:
     """(exact, lowest, highest) accepted answers as decimal strings, without float noise."""
     exact = Decimal(str(question.answer))
     spread = Decimal(str(question.tolerance or 0))
-    return str(exact), str(exact - spread), str(exact + spread)
+    return number_text(exact), number_text(exact - spread), number_text(exact + spread)
 
 
-def instruction(question: Question) -> str:
-    if question.type == "numeric":
-        return f"Give a number{' in ' + question.unit if question.unit else ''}."
-    return INSTRUCTIONS[question.type]
+def decimals(value: object) -> int:
+    """How many digits a number has after the decimal point (1.69 -> 2, 480 -> 0)."""
+    text = number_text(value)
+    return len(text.split(".")[1]) if "." in text else 0
 
 
-def question_html(question: Question) -> str:
+def instruction(question: Question, unit_optional: bool = False) -> str:
+    """What kind of answer is wanted.
+
+    A number is asked for with a decimal point, because LMS number boxes read
+    ``1,69`` as 169 in English.  ``unit_optional`` is for a platform that
+    accepts the unit after the number (Moodle with declared units); otherwise
+    the number is asked for alone.
+    """
+    if question.type != "numeric":
+        return INSTRUCTIONS[question.type]
+    unit = f" in {question.unit}" if question.unit else ""
+    if question.unit and unit_optional:
+        alone = f" (you may write {question.unit} after it)"
+    elif question.unit:
+        alone = ", the number alone"
+    else:
+        alone = ""
+    point = " Write decimals with a point (1.5, not 1,5)." if decimals(question.answer) or decimals(question.tolerance) else ""
+    return f"Give the number{unit}{alone}.{point}"
+
+
+def question_html(question: Question, unit_optional: bool = False) -> str:
     """The question as an HTML fragment: the prompt, then what kind of answer is wanted."""
-    return str(render("lms_question.html.j2", prompt=question.prompt, instruction=instruction(question)))
+    return str(render("lms_question.html.j2", prompt=question.prompt, instruction=instruction(question, unit_optional)))
+
+
+def option_text(index: int, text: str) -> str:
+    """One option as plain text with its letter (``"B. Mucosa"``): explanations refer to options by letter."""
+    return f"{LETTERS[index]}. {text}"
 
 
 def option_html(text: str) -> str:
     """One option as escaped HTML text."""
     return str(render("lms_text.html.j2", text=text))
+
+
+def question_name(quiz: Quiz, number: int, question: Question) -> str:
+    """A readable name for an LMS question bank: ``"03.02 Which tissues ..."`` (notebook, position, prompt).
+
+    The data id stays the question's identifier (Moodle ``idnumber``, QTI ``ident``); the name is what an
+    instructor reads in a list.
+    """
+    prefix = f"{quiz.number}.{number:02d} "
+    prompt = " ".join(question.prompt.split())
+    room = NAME_LENGTH - len(prefix)
+    if len(prompt) > room:
+        cut = prompt[: room - 1].rsplit(" ", 1)[0].rstrip(",;:")
+        prompt = f"{cut}…"
+    return prefix + prompt
 
 
 def citations(source_ids: str) -> list[str]:
@@ -160,17 +203,39 @@ def citations(source_ids: str) -> list[str]:
 
 def answer_text(question: Question) -> str:
     """The correct answer in words: letters with their options, or the number."""
-    if question.type == "numeric":
-        return question.answer_text()
-    return "; ".join(f"{LETTERS[i]}. {question.options[i]}" for i in correct_indices(question))
+    return question.answer_in_words()
 
 
-def feedback_html(question: Question) -> str:
-    """The explanation shown after answering: the answer, why, and the sources."""
-    return str(render("lms_feedback.html.j2", answer=answer_text(question), feedback=question.feedback,
-                      sources=citations(question.source_ids)))
+def feedback_html(question: Question, with_answer: bool = True) -> str:
+    """The explanation shown after answering: the answer, why, how it is scored (select all), and the sources.
+
+    ``with_answer=False`` leaves out the "Answer:" line for a platform that
+    shows the right answer itself (Moodle's "The correct answer is: ...").
+    """
+    rule = question.scoring_rule() if question.type == "multiple" else ""
+    return str(render("lms_feedback.html.j2", answer=answer_text(question) if with_answer else "",
+                      feedback=question.feedback, rule=rule, sources=citations(question.source_ids)))
 
 
-def notice_html(title: str) -> str:
-    """The educational-use notice, as the description of a quiz or category."""
-    return str(render("lms_notice.html.j2", title=title, notice=NOTICE))
+def notice_html(title: str, scoring: str = "") -> str:
+    """The educational-use notice (and how the platform scores), as the description of a quiz or category."""
+    return str(render("lms_notice.html.j2", title=title, notice=NOTICE, scoring=scoring))
+
+
+def release_label(quizzes: list[Quiz]) -> str:
+    """``"0.1.0, questions 1a2b3c4d"``: the collection version and a fingerprint of every question.
+
+    The fingerprint changes whenever any question, option, key, explanation or
+    cited source text changes, so each corrected build gets its own Moodle
+    category (Moodle never updates a question on import: it adds one).
+    """
+    import hashlib
+
+    from helpers import __version__
+
+    digest = hashlib.sha256()
+    for quiz in quizzes:
+        for question in quiz.questions:
+            digest.update(json.dumps([quiz.slug, question.__dict__, citations(question.source_ids)],
+                                     sort_keys=True, ensure_ascii=False, default=list).encode("utf-8"))
+    return f"{__version__}, questions {digest.hexdigest()[:8]}"

@@ -1,0 +1,302 @@
+"""One claim, one place (issue 18): the register, its references, the lint and the reviewer's view."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import claims, claims_index, claims_lint, data
+from helpers.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A writable copy of data/ that the loaders read instead."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(copy))
+    data.clear_cache()
+    yield copy
+    monkeypatch.delenv(data.DATA_DIR_ENV)
+    data.clear_cache()
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# -- references resolve to the register's wording ---------------------------------------------
+
+def test_a_placeholder_in_a_table_shows_the_claims_wording():
+    signs = data.load("emergency_signs").set_index("id")
+    # A literal, typed here on purpose: what NICE NG234 asks for with neurological signs.
+    assert signs.loc["limb_weakness", "nurse_action"].startswith(
+        "Contact the MSCC coordinator or acute oncology team immediately and treat it as an oncological emergency")
+    assert "{{" not in " ".join(signs["nurse_action"])
+
+
+def test_vocabulary_forms_and_capitals():
+    assert claims.wording("tier:within_24_hours") == "urgently, within 24 hours"
+    assert claims.wording("tier:immediately|cap") == "Immediately"
+    assert claims.wording("band:chemo_hair_loss") == "very common"  # 55-69% (Temodar label) is >= 10%
+
+
+def test_a_correction_in_the_register_reaches_every_place(data_copy):
+    rows = _rows(data_copy / "escalation_tiers.csv")
+    for row in rows:
+        if row["id"] == "immediately":
+            row["wording"] = "at once (corrected)"
+    _write(data_copy / "escalation_tiers.csv", rows)
+    data.clear_cache()
+    actions = data.load("emergency_signs").set_index("id")["nurse_action"]
+    assert all("at once (corrected)" in actions[i] for i in
+               ("radicular_band_pain", "limb_weakness", "sensory_loss", "bladder_bowel_dysfunction", "cauda_equina_signs"))
+
+
+def test_an_unknown_claim_stops_the_load_with_one_line_naming_the_place(data_copy):
+    rows = _rows(data_copy / "glossary.csv")
+    rows[3]["definition"] += " {{no_such_claim}}"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError) as info:
+        data.load("glossary")
+    message = str(info.value)
+    assert "glossary.csv: row 4 (line 5 of the file), field 'definition'" in message
+    assert "{{no_such_claim}}" in message and "\n" not in message
+
+
+def test_a_misspelt_placeholder_is_refused_not_shown_raw(data_copy):
+    rows = _rows(data_copy / "glossary.csv")
+    rows[0]["definition"] += " {{ Mscc Neuro }}"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match="is not a claim reference"):
+        data.load("glossary")
+
+
+def test_quiz_json_placeholders_resolve_with_the_place_named(tmp_path):
+    quiz = tmp_path / "q.json"
+    quiz.write_text(json.dumps({"questions": [{"feedback": "Act {{tier:immediately}}."},
+                                              {"feedback": "{{nope}}"}]}), encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}", encoding="utf-8")
+    with pytest.raises(DataError, match=r"q\.json: questions/1/feedback: \{\{nope\}\}"):
+        data.read_checked_json(quiz, schema, "q.json")
+    quiz.write_text(json.dumps({"questions": [{"feedback": "Act {{tier:immediately}}."}]}), encoding="utf-8")
+    assert data.read_checked_json(quiz, schema, "q.json") == {"questions": [{"feedback": "Act immediately."}]}
+
+
+def test_placeholder_text_is_plain_text_never_a_template(data_copy):
+    rows = _rows(data_copy / "claims.csv")
+    rows[0]["text"] = "{% for x in y %}<b>{{tier:immediately}}</b>"
+    _write(data_copy / "claims.csv", rows)
+    data.clear_cache()
+    assert claims.wording(rows[0]["id"]) == "{% for x in y %}<b>immediately</b>"
+
+
+# -- the register's own rules -------------------------------------------------------------------
+
+def test_register_rows_are_sorted_by_id_and_no_wording_is_written_twice():
+    rows = _rows(DATA / "claims.csv")
+    ids = [r["id"] for r in rows]
+    assert ids == sorted(ids), "keep data/claims.csv sorted by id (parallel edits then merge cleanly)"
+    wordings = [r["text"] for r in rows]
+    twice = {w for w in wordings if wordings.count(w) > 1}
+    assert not twice, f"the same wording is registered twice: {sorted(twice)}"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "escalation", "tier": ""}, "names its tier"),
+    ({"kind": "timing", "tier": "immediately"}, "only a claim of kind 'escalation' has a tier"),
+    ({"kind": "escalation", "tier": "immediately", "text": "act immediately"}, r"\{\{tier:immediately\}\}"),
+    ({"kind": "recommendation", "strength": "asco_sio_may", "text": "may be offered"}, r"\{\{strength:asco_sio_may\}\}"),
+    ({"text": "see {{nadir_window}}"}, "may not refer to another claim"),
+])
+def test_a_claim_shows_its_controlled_word_from_the_vocabulary(data_copy, change, message):
+    rows = _rows(data_copy / "claims.csv")
+    target = next(r for r in rows if r["kind"] == "definition")
+    target.update({"tier": "", "strength": ""})
+    target.update(change)
+    _write(data_copy / "claims.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match=message):
+        data.load("claims")
+
+
+def test_every_claim_names_its_context_source_locator_and_date():
+    frame = data.load("claims")
+    for row in frame.itertuples():
+        assert row.context and row.locator and row.source_ids, row.id
+        assert row.checked_on >= "2026-11-30", row.id
+
+
+# -- notebook markdown: markers are filled from the register ----------------------------------
+
+def test_markers_are_filled_and_the_text_is_escaped_for_markdown(data_copy):
+    rows = _rows(data_copy / "claims.csv")
+    rows[0]["text"] = "<b>bold</b> *star* [link](x)"
+    _write(data_copy / "claims.csv", rows)
+    data.clear_cache()
+    out = claims.fill_markdown(f"Before <!-- claim:{rows[0]['id']} -->old text<!-- /claim --> after.")
+    assert out == (f"Before <!-- claim:{rows[0]['id']} -->\\<b\\>bold\\</b\\> \\*star\\* \\[link\\](x)"
+                   "<!-- /claim --> after.")
+
+
+def test_every_marker_in_the_stored_notebooks_shows_the_current_wording():
+    stale = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and claims.fill_markdown(source) != source:
+                stale.append(f"{path.name} cell {index}")
+    assert not stale, f"claim wording out of date (run make notebooks): {stale}"
+
+
+# -- the lint ------------------------------------------------------------------------------------
+
+def test_lint_catches_a_band_word_in_a_glossary_row(tmp_path):
+    root = _collection_copy(tmp_path)
+    rows = _rows(root / "data" / "glossary.csv")
+    rows[0]["definition"] += " Hair loss is common."
+    _write(root / "data" / "glossary.csv", rows)
+    found = [f for f in claims_lint.lint(root) if f.place.startswith("data/glossary.csv: row 1 ")]
+    assert [(f.kind, f.phrase) for f in found] == [("band word", "common")]
+
+
+def test_lint_catches_an_escalation_phrase_in_quiz_feedback(tmp_path):
+    root = _collection_copy(tmp_path)
+    path = root / "data" / "quizzes" / "02_surgery.json"
+    quiz = json.loads(path.read_text(encoding="utf-8"))
+    quiz["questions"][0]["feedback"] += " Report it the same day."
+    path.write_text(json.dumps(quiz, ensure_ascii=False), encoding="utf-8")
+    found = [f for f in claims_lint.lint(root) if f.place == "data/quizzes/02_surgery.json: questions/0/feedback"]
+    assert ("escalation phrase", "same day") in [(f.kind, f.phrase) for f in found]
+
+
+def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
+    root = _collection_copy(tmp_path)
+    path = root / "notebooks" / "03_chemotherapy.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and "navigation" not in c["metadata"].get("tags", []))
+    cell["source"] = "".join(cell["source"]) + "\nCall the team if the temperature is 38.5 °C or the count is below 500/µL."
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    found = {(f.kind, f.phrase) for f in claims_lint.lint(root) if f.place.startswith("notebooks/03_chemotherapy.ipynb")}
+    assert {("temperature", "38.5 °C"), ("threshold", "500/µL")} <= found
+
+
+@pytest.mark.parametrize("text", [
+    "Offer small frequent meals and sips of fluid.",
+    "Chordoma is a rare tumour of the spine.",
+    "Grade adverse events with the Common Terminology Criteria for Adverse Events.",
+    "Go to the emergency department.",
+    "Pain at T7 and L1; ECOG 1; grade 2 in 2017.",
+    "Contact the team {{tier:immediately}}.",
+    "Before <!-- claim:nadir_window -->about 7 to 14 days after a dose<!-- /claim --> after.",
+])
+def test_other_senses_and_rendered_claims_pass(text):
+    assert claims_lint.lint_text("x", text) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Antibiotics within 1 hour.", "escalation phrase"),
+    ("Lie flat for 2 hours.", "duration or timing"),
+    ("Give 16 mg of dexamethasone.", "dose"),
+    ("Withhold if 160/100 mm Hg.", "threshold"),
+    ("Cement leaks after 2.1% of procedures.", "threshold"),
+    ("It happens occasionally.", "band word"),
+    ("Seen in 12 of 105 operations.", "threshold"),
+])
+def test_each_kind_of_typed_claim_is_found(text, kind):
+    assert kind in {f.kind for f in claims_lint.lint_text("x", text)}
+
+
+def test_case_values_pass_in_narrative_but_words_do_not():
+    assert claims_lint.lint_text("x", "Her temperature is 37.9 °C on day 9.", values_allowed=True) == []
+    found = claims_lint.lint_text("x", "She is told to come in immediately.", values_allowed=True)
+    assert [f.kind for f in found] == ["escalation phrase"]
+
+
+def test_generated_files_are_read_after_the_register_wording_is_taken_out():
+    rendered = [claims.wording("mscc_neuro_escalation")]
+    texts = [("deck: card 1", f"<p>{claims.wording('mscc_neuro_escalation|cap')}.</p>"),
+             ("deck: card 2", f"<p>{rendered[0]}; lie flat for 2 hours</p>"),
+             ("deck: card 3", "<p>Contact the MSCC team immediately.</p>")]
+    found = claims_lint.lint_generated(texts, rendered)
+    assert [(f.place, f.phrase) for f in found] == [("deck: card 2", "2 hours"), ("deck: card 3", "immediately")]
+
+
+def _collection_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "collection"
+    for part in ("data", "notebooks"):
+        shutil.copytree(ROOT / part, root / part)
+    (root / "src" / "helpers").mkdir(parents=True)
+    shutil.copytree(ROOT / "src" / "helpers" / "templates", root / "src" / "helpers" / "templates")
+    return root
+
+
+# -- the reviewer's view and the dates -----------------------------------------------------------
+
+def test_the_reviewers_view_is_current():
+    text = claims_index.document(ROOT)
+    assert (ROOT / "docs" / "claims.md").read_text(encoding="utf-8") == text, "run 'make claims'"
+
+
+def test_every_checked_row_was_recorded_with_its_date():
+    assert claims_index.stale_rows(ROOT) == []
+
+
+def test_a_changed_number_fails_until_its_check_date_changes(tmp_path):
+    root = tmp_path / "collection"
+    shutil.copytree(DATA, root / "data")
+    rows = _rows(root / "data" / "side_effect_evidence.csv")
+    rows[0]["incidence_high_pct"] = "96"
+    _write(root / "data" / "side_effect_evidence.csv", rows)
+    stale = claims_index.stale_rows(root)
+    assert len(stale) == 1 and rows[0]["id"] in stale[0] and "changed since it was checked" in stale[0]
+    assert claims_index.update_lock(root) != []  # make claims refuses too
+    rows[0]["checked_on"] = "2099-01-01"
+    _write(root / "data" / "side_effect_evidence.csv", rows)
+    assert claims_index.update_lock(root) == [] and claims_index.stale_rows(root) == []
+
+
+def test_places_name_the_table_row_and_the_flashcard():
+    where = claims_index.places(ROOT)
+    assert "table emergency_signs, row limb_weakness (nurse_action); also its red-flag flashcard" in \
+        where["mscc_neuro_escalation"]
+
+
+# -- sources name their edition and what supersedes them ----------------------------------------
+
+def test_a_superseded_source_must_say_why_it_is_still_cited(data_copy):
+    rows = _rows(data_copy / "sources.csv")
+    row = next(r for r in rows if r["id"] == "nice_cg75")
+    assert row["superseded_by"] == "nice_ng234" and row["kept_because"]
+    row["kept_because"] = ""
+    _write(data_copy / "sources.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match="superseded by 'nice_ng234': say why"):
+        data.load("sources")
+
+
+def test_every_source_names_its_edition_and_every_label_its_drug():
+    sources = data.load("sources")
+    assert (sources["edition"] != "").all()
+    labels = sources[sources["type"].astype(str) == "drug_label"]
+    assert dict(zip(labels["id"], labels["drug"]))["avastin_uspi"] == "bevacizumab"
+    assert (labels["drug"] != "").all()
