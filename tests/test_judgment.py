@@ -378,3 +378,38 @@ def test_trend_series_follow_the_path():
         ("D3 10:00", 4, 4)]
     assert re.fullmatch(r"Day 2, 02:10", judgment.at_label("D2 02:10"))
     assert judgment.hours("D2 06:30") == 30.5
+
+
+# -- one claim, one place: the case text refers to the register ------------------------------------------
+
+OURS = ("data/judgment/", "notebooks/09_clinical_judgment", "src/helpers/judgment", "src/helpers/templates/judgment",
+        "data/quizzes/09_", "data/instructor/09_")
+
+
+def test_the_claims_lint_finds_nothing_typed_in_the_cases_and_their_notebook():
+    from helpers import claims_lint
+
+    found = [str(f) for f in claims_lint.lint() if f.place.startswith(OURS)]
+    assert found == []
+
+
+def test_the_lint_reads_the_case_teaching_in_full_and_the_narrative_for_words():
+    from helpers import claims_lint
+
+    texts = {place: (text, narrative) for place, text, narrative in claims_lint.reader_texts()
+             if place.startswith("data/judgment/sepsis_lena.json")}
+    assert texts["data/judgment/sepsis_lena.json: items/4/options/0/rationale"][1] is False  # teaching: checked in full
+    assert texts["data/judgment/sepsis_lena.json: items/0/segments/7/text"][1] is True  # the client's own 37.6 °C
+    # A claim typed into a rationale is found; a band word in the narrative is found too.
+    assert claims_lint.lint_text("x", "Antibiotics within 1 hour.")
+    assert claims_lint.lint_text("x", "Fevers are common on day 9.", values_allowed=True)
+
+
+def test_case_text_shows_the_registers_wording():
+    item = judgment.find_item("lena_5_action")
+    from helpers import claims
+
+    assert claims.wording("neutropenic_sepsis_action") in item.options[0].rationale
+    assert "{{" not in json.dumps([o.rationale for o in item.options])
+    # The IDSA definition is rendered, not typed: a literal from the guideline.
+    assert "38.3 °C" in item.options[2].text and "lasting an hour" in item.options[2].text

@@ -67,7 +67,7 @@ FUNCTION_LABELS = {
 FUNCTION_QUESTIONS = {
     "recognize_cues": "Which information in the record matters most now?",
     "analyze_cues": "What do those cues mean together, and what could explain them?",
-    "prioritize_hypotheses": "Which explanation is most likely, and which is most urgent?",
+    "prioritize_hypotheses": "Which explanation is most likely, and which needs action first?",
     "generate_solutions": "What outcomes are wanted, and which actions could reach them?",
     "take_action": "Which action comes first, and how is it carried out?",
     "evaluate_outcomes": "Did the actions work: what has improved, stayed the same or got worse?",
