@@ -272,3 +272,19 @@ def test_trend_items_have_a_chart_with_titles_and_a_table():
                 assert fig.layout.title.text == item.trend["title"]
                 table = str(judgment_static.item_html(item, 6))
                 assert item.trend["title"] in html.unescape(table) and "<table" in table
+
+
+def test_a_knowledge_check_question_answered_live():
+    view = judgment_widgets.knowledge_question("09_clinical_judgment:plus_minus_types")
+    box = view.widget
+    controls = [c for c in box.children[1].children if hasattr(c, "children")]
+    ticks = [row.children[0] for row in controls]
+    for tick in ticks:  # every option ticked: 3 right - 3 wrong
+        tick.value = True
+    box.children[2].click()
+    assert "You scored 0 of 3 points" in box.children[3].value
+    for index, tick in enumerate(ticks):
+        tick.value = index in (0, 1)
+    box.children[2].click()
+    assert "You scored 2 of 3 points" in box.children[3].value
+    assert "<details>" in view._repr_mimebundle_()["text/html"]

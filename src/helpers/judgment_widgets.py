@@ -372,3 +372,40 @@ def case_view(case_id: str) -> LiveWithStaticFace:
     face = static.case_static(case_id)
     runner = CaseRunner(case_id)
     return LiveWithStaticFace(runner.widget, face, f"Case {judgment.load_case(case_id).label}")
+
+
+# -- a knowledge-check question, live and scored (the static answer stays) ----------------------------
+
+def knowledge_question(qualified_id: str) -> LiveWithStaticFace:
+    """A knowledge-check question (``"NN_slug:question_id"``, choose one or choose all that apply) answered live.
+
+    The student ticks, checks, and sees the points by NCSBN's rule (:func:`helpers.quiz.score`) with the
+    question's explanation; the static face is the question as the knowledge check prints it, answer folded.
+    """
+    from helpers import quiz
+    from helpers.data import cite
+    from helpers.errors import InputError
+
+    question = quiz.question(qualified_id)
+    if question.type not in quiz.QUESTION_ITEM_TYPES:
+        raise InputError(f"{qualified_id} is a numeric question; only choice questions can be answered live here")
+    item = judgment.Item(id=qualified_id, case="", function="", type=quiz.QUESTION_ITEM_TYPES[question.type],
+                         stem=question.prompt, answer=question.keys(), source_ids=question.source_ids,
+                         groups=(tuple(judgment.Option(text, "") for text in question.options),))
+    controls = ItemWidget(item)
+    result = widgets.HTML()
+    button = widgets.Button(description="Check my answer", button_style="primary", layout=fit())
+
+    def check(_button=None) -> None:
+        try:
+            points, most = quiz.score(qualified_id, controls.response())
+        except FriendlyError as error:
+            result.value = message_html(str(error))
+            return
+        result.value = str(macro("judgment.html.j2", "question_result", points, most, item.rule, question.feedback))
+
+    button.on_click(check)
+    prompt = widgets.HTML(value=str(macro("judgment.html.j2", "question_prompt", question.prompt)))
+    face = quiz.render_question(1, question, cite)
+    return LiveWithStaticFace(widgets.VBox([prompt, controls.widget, button, result]), face,
+                              f"Question {question.id}")
