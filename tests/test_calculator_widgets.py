@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
+import re
 
 import ipywidgets as widgets
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import calculator_widgets as cw
 from helpers import calculators as calc
@@ -29,6 +33,21 @@ def text(box) -> str:
 
 def is_error(box) -> bool:
     return "Check the input:" in box.result.value
+
+
+#: Python names that must never reach a student: snake_case words, calls, keyword arguments, argument names.
+PYTHON_NAME = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|\w\(|\w=|\bwbc\b|\blln\b|\bsegs\b|'10\^3/uL'")
+
+
+def warning(box) -> str:
+    """The one-line warning the student reads, without the "Check the input:" prefix."""
+    assert is_error(box), text(box)
+    plain = re.sub(r"<[^>]+>", "", text(box))
+    assert "\n" not in plain.strip(), plain
+    message = plain.split("Check the input:", 1)[1].strip()
+    assert not PYTHON_NAME.search(message), message
+    assert "Traceback" not in message
+    return message
 
 
 @pytest.mark.parametrize("name", BUILDERS)
@@ -78,9 +97,8 @@ def test_sins_widget_stable_minimum():
 def test_sins_widget_bad_level_shows_error_then_recovers():
     box = cw.sins_widget()
     box.controls["location"].value = "T13"
-    assert is_error(box)
-    assert "location" in text(box)
-    assert "Traceback" not in text(box)
+    assert warning(box) == ("Location (region, or level such as T12): enter a region (junctional, mobile, semirigid, "
+                            "rigid) or a vertebral level (C1–C7, T1–T12, L1–L5, S1–S5 or occiput); got 'T13'.")
     box.controls["location"].value = "t7"
     assert not is_error(box)
 
@@ -112,11 +130,23 @@ def test_noms_widget_pathways():
     assert "multidisciplinary" in text(box)
 
 
-def test_noms_widget_bad_sins_total():
+@pytest.mark.parametrize("value", [25, 9.5, -1, 1e6])
+def test_noms_widget_bad_sins_total_names_the_control(value):
     box = cw.noms_widget()
-    box.controls["sins_total"].value = 25
-    assert is_error(box)
-    assert "stability" in text(box)
+    box.controls["sins_total"].value = value
+    assert warning(box).startswith("M: SINS total (0–18): enter a whole number from 0 to 18")
+    box.controls["sins_total"].value = 9
+    assert "Surgical consultation" not in text(box) and "Separation surgery, then SRS" in text(box)
+
+
+def test_noms_widget_shows_the_documented_alternative_for_a_moderately_sensitive_tumour():
+    box = cw.noms_widget()
+    c = box.controls
+    c["escc_grade"].value = "2"
+    c["radiosensitivity"].value = "moderate"
+    c["sins_total"].value = 4
+    assert "Illustrative NOMS pathway: cEBRT" in text(box)
+    assert "decompressive surgery followed by radiation is a documented alternative" in text(box)
 
 
 def test_anc_widget_units():
@@ -127,8 +157,8 @@ def test_anc_widget_units():
     c["bands_pct"].value = 5
     assert "ANC 2,475 cells/µL: no neutropenia" in text(box)
     c["wbc"].value = 4.5                    # unit slip while unit is cells/µL
-    assert is_error(box)
-    assert "10^3" in text(box)
+    assert warning(box) == ("White blood cell count: 4.5 cells/µL is far too low for a count in cells/µL: it looks "
+                            "like 4.5 ×10³/µL; choose the unit ×10³/µL = ×10⁹/L or enter 4,500.")
     c["wbc_unit"].value = "10^3/uL"         # pick the unit explicitly
     assert "ANC 2,475 cells/µL" in text(box)
     c["wbc"].value = 1.0
@@ -136,7 +166,21 @@ def test_anc_widget_units():
     c["bands_pct"].value = 5
     assert "ANC 450 cells/µL: severe neutropenia" in text(box)
     c["segs_pct"].value = 99                # 99 + 5 > 100
-    assert is_error(box)
+    assert warning(box) == ("Segmented neutrophils (%) and Band neutrophils (%) add up to 104%: together they can "
+                            "be at most 100% of the white count; check both.")
+
+
+@pytest.mark.parametrize("wbc, message", [
+    (1_000_000, "White blood cell count: 1,000,000 cells/µL is outside the plausible range; enter a number from 100 "
+                "to 200,000 cells/µL. Check the number of zeros and the unit."),
+    (0, "White blood cell count: a count of 0 leaves no white cells to count neutrophils in; enter a number from 100 "
+        "to 200,000 cells/µL."),
+])
+def test_anc_widget_refuses_implausible_white_counts(wbc, message):
+    """1,000,000/µL was graded "no neutropenia" and 0 was called a unit mistake."""
+    box = cw.anc_widget()
+    box.controls["wbc"].value = wbc
+    assert warning(box) == message
 
 
 def test_ctcae_widget_grades_and_term_change():
@@ -159,8 +203,11 @@ def test_ctcae_widget_grades_and_term_change():
     assert "grade 3" in text(box)
     assert "never derived from the number" in text(box)
     c["value"].value = -5
-    assert is_error(box)
-    assert "value" in text(box)
+    assert warning(box) == "Value (g/dL): cannot be negative: enter a number from 1 to 25 g/dL; got -5."
+    c["term"].value = "platelet_count_decreased"
+    c["value"].value = 45
+    assert warning(box) == ("Value (cells/mm³): 45 is below 1,000 cells/mm³: it looks like ×10⁹/L (×10³/mm³); "
+                            "multiply by 1000.")
 
 
 def test_hypertension_widget():
@@ -175,8 +222,8 @@ def test_hypertension_widget():
     assert "cannot capture" in notes
     c["systolic"].value = 70
     c["diastolic"].value = 120
-    assert is_error(box)
-    assert "systolic" in text(box)
+    assert warning(box) == ("Systolic (mm Hg) and Diastolic (mm Hg): the systolic (70) must be higher than the "
+                            "diastolic (120); were they swapped?")
 
 
 def test_bed_widget():
@@ -190,17 +237,32 @@ def test_bed_widget():
     c["fractions"].value = 10
     assert "EQD2 32.5 Gy" in text(box)
     c["fractions"].value = 0
-    assert is_error(box)
-    assert "fractions" in text(box)
+    assert warning(box) == ("Number of fractions: 0 is outside the plausible range; enter a whole number from 1 "
+                            "to 50.")
+    c["fractions"].value = 1e6   # typed "1e6": an IntText turned it into 16
+    assert warning(box).startswith("Number of fractions: 1,000,000 is outside the plausible range")
+    c["fractions"].value = 2.5
+    assert warning(box) == "Number of fractions: enter a whole number from 1 to 50; 2.5 is not a whole number."
+    c["fractions"].value = 10
+    c["alpha_beta_gy"].value = 99_999
+    assert warning(box) == ("α/β (Gy): 99,999 Gy is outside the plausible range; enter a number from 0.5 to 20 "
+                            "Gy.")
+    c["alpha_beta_gy"].value = 10
+    c["total_dose_gy"].value = 3000
+    assert warning(box) == ("Total dose (Gy): 3,000 Gy is above the 100 Gy this calculator accepts for one course: "
+                            "if it is in cGy, divide by 100 (3,000 cGy = 30 Gy).")
     notes = "".join(ch.value for ch in box.children if isinstance(ch, widgets.HTML) and ch is not box.result)
     assert "spinal cord" in notes and "0.87" in notes
 
 
-def test_bed_widget_flags_large_fractions():
+def test_bed_widget_flags_fractions_over_8_gy_as_nominal():
     box = cw.bed_widget()
-    box.controls["total_dose_gy"].value = 24
     box.controls["fractions"].value = 1
-    assert "nominal" in text(box)
+    box.controls["total_dose_gy"].value = 8
+    assert "nominal" not in text(box)
+    assert "8 Gy in 1 fraction (8.00 Gy per fraction)" in text(box)
+    box.controls["total_dose_gy"].value = 8.1
+    assert "Over 8 Gy per fraction the linear-quadratic model is less reliable" in text(box)
 
 
 def test_bsa_widget():
@@ -210,8 +272,64 @@ def test_bsa_widget():
     assert "BSA 1.82 m² (Mosteller)" in text(box)
     assert "DuBois 1.81 m²" in text(box)
     box.controls["height_cm"].value = 1.7
-    assert is_error(box)
-    assert "metres" in text(box)
+    assert warning(box) == ("Height (cm): 1.7 cm is outside the plausible range; enter a number from 50 to 250 cm. "
+                            "It looks like metres: 1.7 m = 170 cm.")
+
+
+# -- every number box: labelled from its input, no limits in the browser, any value gives one line -------
+
+NUMBER_BOXES = [(name, key) for name, (_builder, keys) in BUILDERS.items() for key in keys]
+
+
+def _numeric_controls():
+    for name, (builder, _keys) in BUILDERS.items():
+        box = builder()
+        for key, control in box.controls.items():
+            if isinstance(control, (widgets.FloatText, widgets.IntText, widgets.BoundedFloatText,
+                                    widgets.BoundedIntText, widgets.FloatSlider, widgets.IntSlider)):
+                yield name, key, box, control
+
+
+def test_every_number_box_is_an_unbounded_float_text():
+    """An IntText turns a typed "1e6" into 16 and a bounded box clamps silently; a FloatText keeps the value."""
+    found = list(_numeric_controls())
+    assert {(n, k) for n, k, _b, _c in found} == {
+        ("noms", "sins_total"), ("anc", "wbc"), ("anc", "segs_pct"), ("anc", "bands_pct"), ("ctcae", "value"),
+        ("ctcae", "lln"), ("hypertension", "systolic"), ("hypertension", "diastolic"), ("bed", "total_dose_gy"),
+        ("bed", "fractions"), ("bed", "alpha_beta_gy"), ("bsa", "height_cm"), ("bsa", "weight_kg")}
+    for name, key, _box, control in found:
+        assert type(control) is widgets.FloatText, (name, key, type(control).__name__)
+        assert not hasattr(control, "min") and not hasattr(control, "max"), (name, key)
+
+
+def test_number_boxes_are_labelled_as_their_inputs_are_named_in_messages():
+    labels = {(n, k): c.description for n, k, _b, c in _numeric_controls()}
+    assert labels[("anc", "wbc")] == calc.ANC_INPUTS["wbc"].label == "White blood cell count"
+    assert labels[("anc", "segs_pct")] == calc.ANC_INPUTS["segs_pct"].label
+    assert labels[("bed", "total_dose_gy")] == calc.BED_INPUTS["total_dose_gy"].label == "Total dose (Gy)"
+    assert labels[("bed", "fractions")] == calc.BED_INPUTS["fractions"].label == "Number of fractions"
+    assert labels[("bsa", "height_cm")] == calc.BSA_INPUTS["height_cm"].label == "Height (cm)"
+    assert labels[("hypertension", "systolic")] == calc.HYPERTENSION_INPUTS["systolic"].label
+    assert labels[("ctcae", "lln")] == calc.ctcae_lln_field("neutrophil_count_decreased").label
+    assert labels[("noms", "sins_total")] == "M: SINS total (0–18)"
+
+
+ANY_NUMBER = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**9, 10**9),
+                       st.sampled_from([0, 1e6, 99_999, -1, 0.5, 1e-9, 2.5]))
+
+
+@pytest.mark.parametrize("name, key", [(n, k) for n, k, _b, _c in _numeric_controls()])
+@settings(max_examples=40, deadline=None)
+@given(value=ANY_NUMBER)
+def test_any_number_typed_gives_a_result_or_one_line_in_nursing_words(name, key, value):
+    box = BUILDERS[name][0]()
+    box.controls[key].value = float(value)
+    if is_error(box):
+        message = warning(box)
+        label = box.controls[key].description
+        assert message.startswith(label) or label in message, message
+    else:
+        assert "Source:" in box.result.value
 
 
 def test_render_error_is_one_line_escaped_warning():
@@ -276,3 +394,14 @@ def test_worked_examples_are_shown_with_units_and_rounded_numbers():
     assert "EQD2 (Gy)" in table.columns and "α/β (Gy)" in table.columns
     assert "23.33" in table["EQD2 (Gy)"].astype(str).tolist()
     assert readable(calc.worked_examples("sins"))["Surgical consultation"].isin(["yes", "no"]).all()
+
+
+def test_readable_tables_keep_zeros_and_say_what_an_empty_alternative_means():
+    from helpers.calculator_widgets import readable
+
+    assert readable(calc.worked_examples("hypertension"))["Grade"].tolist() == [0, 1, 2, 3, 3]
+    assert readable(calc.worked_examples("anc"))["Bands (%)"].tolist() == [5, 10, 5, 0]
+    assert readable(calc.ctcae_reference("anemia"))["Grade"].tolist() == [0, 1, 2, 3, 4, 5]
+    noms = readable(calc.worked_examples("noms"))
+    alternatives = noms["Documented alternative the team may weigh"].tolist()
+    assert alternatives.count("None named in this illustration") == len(alternatives) - 2

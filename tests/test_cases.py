@@ -105,8 +105,20 @@ def test_the_cases_span_every_sins_category():
 def test_the_radioresistant_high_grade_case_is_hybrid_therapy():
     result = cases.scores("renal_hybrid")
     assert result.noms.escc_category == "high" and result.noms.radiosensitivity == "resistant"
-    assert result.noms.steps[0].startswith("Separation surgery")
-    assert "SRS" in result.noms.steps[-1]
+    assert result.noms.steps == (
+        "Separation surgery: decompression of the spinal cord; the surgeon decides whether to stabilise (SINS 7–12)",
+        "Stereotactic radiosurgery (SRS) after the surgery (hybrid therapy)",
+    )
+    assert result.noms.rule_id == "high_resistant_potentially_unstable_fit"
+
+
+def test_the_breast_case_names_decompressive_surgery_as_the_alternative():
+    """Amira: moderately sensitive, ESCC 2, fit: cEBRT in this illustration, with Patchell 2005's alternative named."""
+    result = cases.scores("breast_mscc")
+    assert result.noms.pathway == "Surgical consultation, then cEBRT"
+    assert "decompressive surgery followed by radiation is a documented alternative" in result.noms.reasoning[1]
+    assert "patchell2005" in result.noms.source_ids.split(";")
+    assert _e(result.noms.reasoning[1]) in cases.case_scores("breast_mscc").markup
 
 
 def test_only_findings_are_stored_never_scores():
@@ -232,12 +244,31 @@ def test_comparison_and_red_flag_tables_cover_every_case():
 
 
 def test_what_if_changes_one_input_at_a_time():
+    """Pavel: ESCC 3, radioresistant, SINS 11 (potentially unstable), fit; each what-if read from the NOMS rules."""
     table = cases.what_if("renal_hybrid").df
-    assert table.iloc[0]["Illustrative pathway"] == "Separation surgery, then SRS"
     changed = table.iloc[1:].apply(lambda r: sum("(changed)" in str(v) for v in r.values), axis=1)
     assert list(changed) == [1, 1, 1, 1]
-    sensitive = table[table["O: response to conventional radiation"].str.startswith("sensitive")]
-    assert sensitive.iloc[0]["Illustrative pathway"].endswith("cEBRT")
+    assert list(zip(table["Scenario"], table["Illustrative pathway"])) == [
+        ("As in the case", "Separation surgery, then SRS"),
+        ("Change ESCC grade", "Surgical consultation, then SRS"),               # grade 0: low
+        ("Change response to conventional radiation", "Surgical consultation, then cEBRT"),  # sensitive
+        ("Change stability", "Separation surgery, then SRS"),                   # stable
+        ("Change fit for surgery", "Percutaneous stabilisation where needed, then cEBRT"),   # unfit
+    ]
+
+
+def test_what_if_of_every_case_follows_the_decision_table():
+    expected = {
+        # Amira: ESCC 2, moderately sensitive, SINS 7, fit; as radioresistant she would need separation surgery.
+        "breast_mscc": ["Surgical consultation, then cEBRT", "Surgical consultation, then cEBRT",
+                        "Separation surgery, then SRS", "cEBRT", "Percutaneous stabilisation where needed, then cEBRT"],
+        "myeloma_vcf": ["Surgical consultation, then cEBRT", "Surgical consultation, then cEBRT",
+                        "Surgical consultation, then SRS", "cEBRT", "Percutaneous stabilisation where needed, then cEBRT"],
+        "colorectal_recurrence": ["SRS", "Separation surgery, then SRS", "cEBRT", "Open stabilisation, then SRS",
+                                  "SRS"],
+    }
+    for case_id, pathways in expected.items():
+        assert list(cases.what_if(case_id).df["Illustrative pathway"]) == pathways, case_id
 
 
 def test_what_if_with_own_changes_and_bad_input():
@@ -245,7 +276,8 @@ def test_what_if_with_own_changes_and_bad_input():
     assert list(table["Illustrative pathway"]) == ["SRS", "Separation surgery, then SRS"]
     with pytest.raises(InputError, match="cannot change 'histology'; choose from escc_grade"):
         cases.what_if("renal_hybrid", histology="breast")
-    with pytest.raises(InputError, match="radiosensitivity must be one of"):
+    with pytest.raises(InputError, match=r"radiosensitivity \(O: tumour response to conventional radiotherapy\) "
+                                         "must be one of 'sensitive', 'moderate', 'resistant'; got 'very'"):
         cases.what_if("renal_hybrid", radiosensitivity="very")
 
 

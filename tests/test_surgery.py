@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ from helpers.data import load
 from helpers.errors import InputError
 from helpers.explorer import Explorer, LiveWithStaticFace
 from helpers.plotting import accessibility_problems
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -186,16 +190,53 @@ def test_forest_plot_shows_every_pooled_outcome_on_titled_axes():
 
 # -- scales -----------------------------------------------------------------------
 
-def test_noms_table_reaches_the_three_decisions_the_lesson_teaches():
+def test_noms_decision_table_rows_are_the_published_decisions():
+    """Each row's pathway, read from data/noms_rules.csv, checked against Laufer 2013 by hand."""
     rows = surgery.noms_decisions()
-    assert {"Radiation first", "Separation surgery, then radiosurgery",
-            "Stabilisation first, then radiation"} <= set(rows["first_step"])
-    separation = rows[rows["first_step"] == "Separation surgery, then radiosurgery"]
-    assert set(separation["radiosensitivity"]) == {"resistant"}
-    assert set(separation["escc_category"]) == {"high"} and separation["fit_for_surgery"].all()
-    sensitive_stable = rows[(rows["radiosensitivity"] == "sensitive") & (rows["stability"] == "stable")]
-    assert set(sensitive_stable["first_step"]) == {"Radiation first"}, "radiosensitive: radiation at any ESCC grade"
-    assert "<table" in surgery.noms_decision_table()._repr_html_()
+    assert list(zip(rows["escc_grade"], rows["radiosensitivity"], rows["sins_total"], rows["fit_for_surgery"],
+                    rows["pathway"], rows["first_step"])) == [
+        ("1b", "sensitive", 4, True, "cEBRT", "Radiation first"),
+        ("3", "sensitive", 4, True, "cEBRT", "Radiation first"),          # radiosensitive: any ESCC grade
+        ("1b", "resistant", 4, True, "SRS", "Radiation first"),
+        ("3", "resistant", 4, True, "Separation surgery, then SRS", "Separation surgery, then radiosurgery"),
+        ("2", "moderate", 4, True, "cEBRT", "Radiation first"),
+        ("1c", "resistant", 3, True, "SRS", "Radiation first"),           # borderline: never separation surgery
+        ("1b", "resistant", 14, True, "Open stabilisation, then SRS", "Stabilisation first, then radiation"),
+        ("1b", "sensitive", 14, False, "Percutaneous fixation where feasible, then cEBRT",
+         "Stabilisation first, then radiation"),
+        ("1b", "resistant", 9, False, "Percutaneous stabilisation where needed, then SRS",
+         "Stabilisation where needed, then radiation"),
+        ("3", "resistant", 4, False, "cEBRT", "Radiation first"),
+    ]
+    assert surgery.NOMS_EXAMPLES == tuple(zip(rows["escc_grade"], rows["radiosensitivity"], rows["sins_total"],
+                                              rows["fit_for_surgery"]))
+
+
+def test_noms_decision_table_shows_the_moderately_sensitive_alternative_and_1c_judgement():
+    """The review: without a moderately radiosensitive row the decompressive alternative was invisible on static pages."""
+    table = surgery.noms_decision_table()
+    frame = table.df
+    alternative = frame["Documented alternative the team may weigh"]
+    moderate = frame[frame["O: response to conventional radiation"] == "Moderately sensitive"]
+    assert len(moderate) == 1
+    assert moderate.iloc[0]["Documented alternative the team may weigh"].startswith(
+        "With high-grade compression in a patient fit for surgery, decompressive surgery followed by radiation")
+    borderline = frame[frame["N: cord compression (ESCC grade)"].str.startswith("1c")]
+    assert borderline.iloc[0]["N: cord compression (ESCC grade)"] == "1c (borderline grade); the team decides"
+    assert borderline.iloc[0]["Documented alternative the team may weigh"] == (
+        "Surgery is an equally documented option, especially with myelopathy.")
+    assert (alternative == "None named in this illustration").sum() == len(frame) - 2
+    assert "patchell2005" in set(";".join(surgery.noms_decisions()["source_ids"]).split(";"))
+    assert "<table" in table._repr_html_()
+
+
+def test_the_lesson_does_not_type_the_number_of_noms_combinations():
+    """02 said "seven illustrative combinations" above an eight-row table: the count is not typed at all."""
+    notebook = json.loads((ROOT / "notebooks" / "02_surgery.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    [above] = [text for text in sources if "illustrative combinations" in text]
+    numbers = r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    assert not re.search(numbers + r" illustrative combinations", above), above
 
 
 def test_noms_table_first_step_agrees_with_the_steps():

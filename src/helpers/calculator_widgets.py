@@ -9,8 +9,19 @@ Each builder returns a :class:`CalculatorBox` (an ``ipywidgets.VBox``) with:
 
 Callbacks call the same pure functions the tests call
 (:mod:`helpers.calculators`) and turn an :class:`~helpers.errors.InputError`
-into a one-line warning in the result area. The HTML is built by the pure
-``render_*`` functions below, which also serve static pages.
+into a one-line warning in the result area, in the words of the control the
+student sees (``error.student``): each control takes its label from the same
+input definition the function checks (``calc.ANC_INPUTS``, ``calc.BED_INPUTS``
+and so on), so the label and the message cannot drift apart.
+
+Every number box is a ``FloatText`` with no minimum or maximum.  In the
+browser an ``IntText`` strips "e", "." and "," as they are typed (so "1e6"
+becomes 16 and "2.5" becomes 25), and a bounded box silently clamps a value to
+its limits; a plain ``FloatText`` keeps what was typed, and the calculator
+says in one line what is allowed (a whole number where one is needed).
+
+The HTML is built by the pure ``render_*`` functions below, which also serve
+static pages.
 """
 
 from __future__ import annotations
@@ -113,8 +124,7 @@ def render_escc_result(assessment: calc.EsccAssessment) -> str:
 
 def render_noms_result(result: calc.NomsResult) -> str:
     """HTML for a :class:`~helpers.calculators.NomsResult`: pathway, ordered steps, reasoning, caveat."""
-    flag = (["Team judgement needed: ESCC grade 1c is borderline; surgery is an alternative to radiation first."]
-            if result.needs_team_judgement else [])
+    flag = ["Team judgement needed: ESCC grade 1c is borderline."] if result.needs_team_judgement else []
     return _card(f"Illustrative NOMS pathway: {result.pathway}", result.source_ids, [*flag, result.caveat],
                  steps=list(result.steps), reasons=list(result.reasoning))
 
@@ -173,6 +183,7 @@ def render_hypertension_result(systolic: float, diastolic: float, grade: int) ->
 def render_bed_result(total_dose_gy: float, fractions: int, alpha_beta_gy: float,
                       bed_gy: float, eqd2_gy: float) -> str:
     """HTML for BED and EQD2 of a schedule, with the LQ-model caveat for large fractions."""
+    fractions = int(fractions)
     per_fraction = total_dose_gy / fractions
     body = [f"{total_dose_gy:g} Gy in {fractions} fraction{'s' if fractions != 1 else ''} "
             f"({per_fraction:.2f} Gy per fraction), α/β = {alpha_beta_gy:g} Gy.",
@@ -223,19 +234,16 @@ class CalculatorBox(widgets.VBox):
         try:
             self.result.value = self._compute(values)
         except InputError as exc:
-            self.result.value = render_error(str(exc))
+            self.result.value = render_error(calc.student_message(exc))
 
 
 def _dropdown(description: str, options: list[tuple[str, object]], value: object) -> widgets.Dropdown:
     return widgets.Dropdown(options=options, value=value, description=description, style=_STYLE, layout=fit())
 
 
-def _float(description: str, value: float) -> widgets.FloatText:
-    return widgets.FloatText(value=value, description=description, style=_STYLE, layout=fit())
-
-
-def _int(description: str, value: int) -> widgets.IntText:
-    return widgets.IntText(value=value, description=description, style=_STYLE, layout=fit())
+def _number(field: calc.Field, value: float) -> widgets.FloatText:
+    """A number box labelled as the input's field; no limits in the browser (the calculator checks them)."""
+    return widgets.FloatText(value=value, description=field.label, style=_STYLE, layout=fit())
 
 
 # --------------------------------------------------------------------------
@@ -250,22 +258,21 @@ def _points(n: int) -> str:
 def sins_widget() -> CalculatorBox:
     """SINS calculator. Controls: location, pain, bone_lesion, alignment, collapse, posterolateral."""
     table = calc.sins_reference()
+    inputs = calc.SINS_INPUTS
     controls: dict[str, widgets.Widget] = {
         "location": widgets.Combobox(
             value="T12",
             options=["junctional", "mobile", "semirigid", "rigid", "occiput"]
             + [f"{r}{i}" for r, n in (("C", 7), ("T", 12), ("L", 5), ("S", 5)) for i in range(1, n + 1)],
-            description="Location (region, or level such as T12)",
+            description=inputs["location"].label,
             placeholder="e.g. T12 or junctional",
             ensure_option=False, continuous_update=False, style=_STYLE, layout=fit(),
         ),
     }
-    labels = {"pain": "Pain", "bone_lesion": "Bone lesion", "alignment": "Spinal alignment (X-ray/CT)",
-              "collapse": "Vertebral body collapse", "posterolateral": "Posterolateral involvement"}
-    for component, label in labels.items():
+    for component in ("pain", "bone_lesion", "alignment", "collapse", "posterolateral"):
         rows = table[table["component"] == component]
         options = [(f"{r.finding} ({_points(r.points)})", r.argument_value) for r in rows.itertuples()]
-        controls[component] = _dropdown(label, options, options[-1][1])
+        controls[component] = _dropdown(inputs[component].label, options, options[-1][1])
 
     def compute(v: dict) -> str:
         return render_sins_result(calc.sins(**v))
@@ -281,18 +288,25 @@ def escc_widget() -> CalculatorBox:
                          lambda v: render_escc_result(calc.escc_assessment(v["grade"])))
 
 
+#: How each response to conventional radiotherapy reads in the NOMS control.
+RADIOSENSITIVITY_LABELS = {
+    "sensitive": "Sensitive (e.g. lymphoma, myeloma, seminoma)",
+    "moderate": "Moderately sensitive (e.g. breast, prostate)",
+    "resistant": "Resistant (e.g. renal cell, melanoma, thyroid, colorectal)",
+}
+
+
 def noms_widget() -> CalculatorBox:
     """NOMS teaching illustration. Controls: escc_grade, radiosensitivity, sins_total, fit_for_surgery."""
+    inputs = calc.NOMS_INPUTS
     grades = [(f"{r.grade} ({r.category})", r.grade) for r in calc.escc_reference().itertuples()]
+    sensitivity = [(RADIOSENSITIVITY_LABELS[v], v) for v in calc.RADIOSENSITIVITY_VALUES]
+    sins_total = calc.Field("sins_total", inputs["sins_total"], "", 0, 18, whole=True)
     controls: dict[str, widgets.Widget] = {
-        "escc_grade": _dropdown("N: ESCC grade", grades, "2"),
-        "radiosensitivity": _dropdown("O: tumour response to conventional radiotherapy", [
-            ("Sensitive (e.g. lymphoma, myeloma, seminoma)", "sensitive"),
-            ("Moderately sensitive (e.g. breast, prostate)", "moderate"),
-            ("Resistant (e.g. renal cell, melanoma, thyroid, colorectal)", "resistant"),
-        ], "resistant"),
-        "sins_total": _int("M: SINS total (0–18)", 5),
-        "fit_for_surgery": widgets.Checkbox(value=True, description="S: able to tolerate open surgery",
+        "escc_grade": _dropdown(inputs["escc_grade"], grades, "2"),
+        "radiosensitivity": _dropdown(inputs["radiosensitivity"].label, sensitivity, "resistant"),
+        "sins_total": _number(sins_total, 5),
+        "fit_for_surgery": widgets.Checkbox(value=True, description=inputs["fit_for_surgery"],
                                             indent=False, style=_STYLE),
     }
 
@@ -306,14 +320,16 @@ def noms_widget() -> CalculatorBox:
 
 def anc_widget() -> CalculatorBox:
     """ANC calculator. Controls: wbc, wbc_unit, segs_pct, bands_pct."""
+    inputs = calc.ANC_INPUTS
+    units = calc.WBC_UNIT_LABELS
     controls: dict[str, widgets.Widget] = {
-        "wbc": _float("White blood cell count", 4500.0),
+        "wbc": _number(inputs["wbc"], 4500.0),
         "wbc_unit": widgets.ToggleButtons(
-            options=[("cells/µL (e.g. 4500)", "cells/uL"), ("×10³/µL = ×10⁹/L (e.g. 4.5)", "10^3/uL")],
+            options=[(f"{units['cells/uL']} (e.g. 4500)", "cells/uL"), (f"{units['10^3/uL']} (e.g. 4.5)", "10^3/uL")],
             value="cells/uL", description="Unit of the white count", style=TOGGLE_STYLE, layout=fit(),
         ),
-        "segs_pct": _float("Segmented neutrophils (%)", 50.0),
-        "bands_pct": _float("Band neutrophils (%)", 5.0),
+        "segs_pct": _number(inputs["segs_pct"], 50.0),
+        "bands_pct": _number(inputs["bands_pct"], 5.0),
     }
 
     def compute(v: dict) -> str:
@@ -329,9 +345,9 @@ def ctcae_widget() -> CalculatorBox:
     options = [(f"{t.replace('_', ' ').capitalize()} ({calc.CTCAE_UNITS[t]})", t) for t in calc.CTCAE_TERMS]
     first = calc.CTCAE_TERMS[0]
     controls: dict[str, widgets.Widget] = {
-        "term": _dropdown("Adverse event term", options, first),
-        "value": _float(f"Value ({calc.CTCAE_UNITS[first]})", 1200.0),
-        "lln": _float(f"Lower limit of normal ({calc.CTCAE_UNITS[first]}; lab-specific)", calc.CTCAE_DEFAULT_LLN[first]),
+        "term": _dropdown(calc.CTCAE_TERM_LABEL, options, first),
+        "value": _number(calc.ctcae_value_field(first), 1200.0),
+        "lln": _number(calc.ctcae_lln_field(first), calc.CTCAE_DEFAULT_LLN[first]),
     }
     examples = dict(zip(calc.CTCAE_TERMS, (1200.0, 60000.0, 2500.0, 9.2)))
 
@@ -343,9 +359,8 @@ def ctcae_widget() -> CalculatorBox:
 
     def on_term(change: dict) -> None:
         term = change["new"]
-        unit = calc.CTCAE_UNITS[term]
-        controls["value"].description = f"Value ({unit})"
-        controls["lln"].description = f"Lower limit of normal ({unit}; lab-specific)"
+        controls["value"].description = calc.ctcae_value_field(term).label
+        controls["lln"].description = calc.ctcae_lln_field(term).label
         controls["lln"].value = calc.CTCAE_DEFAULT_LLN[term]
         controls["value"].value = examples[term]
         box.update()
@@ -356,9 +371,10 @@ def ctcae_widget() -> CalculatorBox:
 
 def hypertension_widget() -> CalculatorBox:
     """CTCAE v5.0 adult hypertension grade from blood pressure. Controls: systolic, diastolic."""
+    inputs = calc.HYPERTENSION_INPUTS
     controls: dict[str, widgets.Widget] = {
-        "systolic": _int("Systolic (mm Hg)", 128),
-        "diastolic": _int("Diastolic (mm Hg)", 78),
+        "systolic": _number(inputs["systolic"], 128),
+        "diastolic": _number(inputs["diastolic"], 78),
     }
     notes = _view("note", "What the numbers cannot capture:", calc.HYPERTENSION_LIMITS_NOTE)
 
@@ -371,10 +387,11 @@ def hypertension_widget() -> CalculatorBox:
 
 def bed_widget() -> CalculatorBox:
     """BED/EQD2 calculator. Controls: total_dose_gy, fractions, alpha_beta_gy."""
+    inputs = calc.BED_INPUTS
     controls: dict[str, widgets.Widget] = {
-        "total_dose_gy": _float("Total dose (Gy)", 8.0),
-        "fractions": _int("Number of fractions", 1),
-        "alpha_beta_gy": _float("α/β (Gy)", 10.0),
+        "total_dose_gy": _number(inputs["total_dose_gy"], 8.0),
+        "fractions": _number(inputs["fractions"], 1),
+        "alpha_beta_gy": _number(inputs["alpha_beta_gy"], 10.0),
     }
     notes = _view("note", "", "Which α/β? 10 Gy for tumour and fast-reacting tissue; 2 Gy for spinal cord "
                   "(0.87 Gy is the QUANTEC estimate). Enter the dose in Gy, not cGy.")
@@ -388,9 +405,10 @@ def bed_widget() -> CalculatorBox:
 
 def bsa_widget() -> CalculatorBox:
     """Body surface area. Controls: height_cm, weight_kg."""
+    inputs = calc.BSA_INPUTS
     controls: dict[str, widgets.Widget] = {
-        "height_cm": _float("Height (cm)", 170.0),
-        "weight_kg": _float("Weight (kg)", 70.0),
+        "height_cm": _number(inputs["height_cm"], 170.0),
+        "weight_kg": _number(inputs["weight_kg"], 70.0),
     }
 
     def compute(v: dict) -> str:
@@ -423,8 +441,10 @@ COLUMN_LABELS: dict[str, str | None] = {
     "grade": "Grade", "definition": "Definition", "category": "Category", "reason": "Reason",
     "severity": "Severity", "anc_cells_per_ul": "ANC (cells/µL)", "meaning": "What it means",
     "blood_pressure": "Blood pressure", "also_depends_on": "Also depends on",
-    "criterion": "CTCAE v5.0 criterion",
+    "criterion": "CTCAE v5.0 criterion", "alternative": "Documented alternative the team may weigh",
 }
+#: What an empty cell means in the calculators' tables, by column (a blank alternative is not "not stated").
+EMPTY_CELLS = {"alternative": "None named in this illustration"}
 #: SINS components as the reader sees them.
 SINS_COMPONENT_LABELS = {
     "location": "Location", "pain": "Pain", "bone_lesion": "Bone lesion", "alignment": "Spinal alignment",
@@ -483,7 +503,7 @@ def readable(frame):
 
     out = _sins_findings(frame.drop(columns=[c for c in frame.columns if COLUMN_LABELS.get(c, "") is None]))
     for name in out.columns:
-        out[name] = [cell(v) for v in out[name]]
+        out[name] = [EMPTY_CELLS.get(name, "") if cell(v) == "" else cell(v) for v in out[name]]
     out.columns = [_column_label(c) for c in out.columns]
     return pd.DataFrame(out)
 

@@ -9,8 +9,9 @@ Pure builders (tables and figures) from three tables in ``data/``:
   compared aspect by aspect, with pooled numbers where a cited meta-analysis
   gives them.
 
-Plus one explorer (:func:`situation_explorer`), a decision table computed
-with the shared NOMS calculator (:func:`noms_decision_table`) and a thin
+Plus one explorer (:func:`situation_explorer`), a decision table read from
+``data/noms_rules.csv`` by the shared NOMS calculator for the examples in
+``data/noms_examples.csv`` (:func:`noms_decision_table`) and a thin
 wrapper that shows a shared calculator and records its sources
 (:func:`calculator`).  Every builder records the sources of the rows it shows
 (:func:`helpers.lesson.cite_rows`).  Used by ``02_surgery``.
@@ -378,18 +379,18 @@ def mis_evidence_chart() -> go.Figure:
 # Scales: SINS, ESCC, NOMS
 # --------------------------------------------------------------------------
 
-# Illustrative inputs (N, O, M, S) chosen to reach each branch of the framework;
-# the pathway in every row is computed by helpers.calculators.noms_pathway.
-NOMS_EXAMPLES = (
-    ("1b", "sensitive", 4, True),
-    ("3", "sensitive", 4, True),
-    ("1b", "resistant", 4, True),
-    ("3", "resistant", 4, True),
-    ("1b", "resistant", 14, True),
-    ("1b", "sensitive", 14, False),
-    ("1b", "resistant", 9, False),
-    ("3", "resistant", 4, False),
-)
+def __getattr__(name: str):
+    # NOMS_EXAMPLES is read from data/noms_examples.csv when first used (no data is read at import).
+    if name == "NOMS_EXAMPLES":
+        return noms_examples()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def noms_examples() -> tuple[tuple[str, str, int, bool], ...]:
+    """The (N, O, M, S) inputs of 02's decision table: the rows of ``data/noms_examples.csv`` marked
+    ``decision_table``, as (ESCC grade, radiosensitivity, SINS total, fit for surgery)."""
+    return tuple((e["escc_grade"], e["radiosensitivity"], e["sins_total"], e["fit_for_surgery"])
+                 for e in calc.noms_examples("decision_table"))
 
 
 def decision_family(pathway: str) -> str:
@@ -414,29 +415,42 @@ def decision_family(pathway: str) -> str:
 
 
 def noms_decisions() -> pd.DataFrame:
-    """NOMS pathways for the example inputs in :data:`NOMS_EXAMPLES`, computed by the shared calculator."""
+    """NOMS pathways for the inputs in :data:`NOMS_EXAMPLES`, read from the decision table by the shared calculator."""
     rows = []
-    for grade, sensitivity, sins_total, fit in NOMS_EXAMPLES:
+    for example in calc.noms_examples("decision_table"):
+        grade, sensitivity = example["escc_grade"], example["radiosensitivity"]
+        sins_total, fit = example["sins_total"], example["fit_for_surgery"]
         result = calc.noms_pathway(grade, sensitivity, sins_total, fit)
         rows.append({
             "escc_grade": grade, "escc_category": result.escc_category, "radiosensitivity": sensitivity,
             "sins_total": sins_total, "stability": result.stability, "fit_for_surgery": fit,
             "pathway": result.pathway, "first_step": decision_family(result.pathway),
-            "steps": " → ".join(result.steps), "source_ids": result.source_ids,
+            "steps": " → ".join(result.steps), "needs_team_judgement": result.needs_team_judgement,
+            "alternative": result.alternative, "rule_id": result.rule_id,
+            "source_ids": ";".join(dict.fromkeys(f"{result.source_ids};{example['source_ids']}".split(";"))),
         })
     return cite_rows(pd.DataFrame(rows))
 
 
 def noms_decision_table():
-    """How N, O, M and S steer the team: radiation first, separation surgery then SRS, or stabilisation."""
+    """How N, O, M and S steer the team: radiation first, separation surgery then SRS, or stabilisation.
+
+    One row per example in ``data/noms_examples.csv`` marked ``decision_table``; the pathway, steps and
+    documented alternative of each are read from the decision table ``data/noms_rules.csv``.
+    """
     rows = noms_decisions()
     sensitivity = {"sensitive": "Sensitive", "moderate": "Moderately sensitive", "resistant": "Resistant"}
+    grade = [f"{g} ({c} grade)" + ("; the team decides" if team else "")
+             for g, c, team in zip(rows["escc_grade"], rows["escc_category"], rows["needs_team_judgement"])]
     table = pd.DataFrame({
-        "N: cord compression (ESCC grade)": rows["escc_grade"] + " (" + rows["escc_category"] + " grade)",
+        "N: cord compression (ESCC grade)": grade,
         "O: response to conventional radiation": [sensitivity[s] for s in rows["radiosensitivity"]],
         "M: stability (SINS total)": rows["sins_total"].astype(str) + " (" + rows["stability"] + ")",
         "S: able to have open surgery": ["yes" if f else "no" for f in rows["fit_for_surgery"]],
         "What comes first": rows["first_step"],
         "Illustrative pathway, step by step": rows["steps"],
+        "Documented alternative the team may weigh": [a or "None named in this illustration"
+                                                      for a in rows["alternative"]],
     })
-    return styled(table, "NOMS: how the four assessments steer the plan (illustrative inputs; pathways computed)")
+    return styled(table, "NOMS: how the four assessments steer the plan (illustrative inputs; pathways from the "
+                         "NOMS decision table)")
