@@ -126,7 +126,7 @@ def test_runner_follows_every_path_to_its_debrief(case_id):
         for item in judgment.path_items(case, path):
             assert item.function_label in text
         assert case.node(path[-1]).outcome.split(".")[0] in text.replace("&#39;", "'")
-        assert "download=" in text and "xAPI" in text
+        assert "download=" in runner.download.value and "xAPI" in runner.download.value
 
 
 def test_runner_with_random_answers_never_fails():
@@ -288,3 +288,20 @@ def test_a_knowledge_check_question_answered_live():
     box.children[2].click()
     assert "You scored 2 of 3 points" in box.children[3].value
     assert "<details>" in view._repr_mimebundle_()["text/html"]
+
+
+def test_the_downloaded_path_carries_the_name_typed_and_the_attempts_times():
+    runner = judgment_widgets.CaseRunner("sepsis_lena")
+    assert runner.download_box.layout.display == "none"  # nothing to download before the end
+    for key in ([0, 1, 2, 3, 4], {0: 0, 1: 1, 2: 1, 3: 1, 4: 1, 5: 2}, [0, 0, 1, 0, 1], [0, 1, 2, 3], [0],
+                {0: 0, 1: 0, 2: 0, 3: 0, 4: 1, 5: 2}):
+        runner.answer(key)
+    assert runner.finished and runner.download_box.layout.display is None
+    runner.learner.value = "Sam Student"
+    href = re.search(r'href="data:application/json;base64,([^"]+)"', runner.download.value)[1]
+    made = json.loads(base64.b64decode(href))
+    assert {s["actor"]["account"]["name"] for s in made} == {"Sam Student"}
+    stamps = [s["timestamp"] for s in made]
+    assert stamps == sorted(stamps) and len(made) == 1 + 6 * 2 + 1
+    assert made[-1]["result"]["score"] == {"raw": 27, "min": 0, "max": 27, "scaled": 1.0}  # 5 + 6 + 5 + 4 + 1 + 6
+    assert len({s["context"]["registration"] for s in made}) == 1

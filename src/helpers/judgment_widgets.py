@@ -241,6 +241,11 @@ class CaseRunner:
         self.message = widgets.HTML()
         self.feedback = widgets.HTML()
         self.debrief = widgets.HTML()
+        self.learner = widgets.Text(value="", placeholder="your name or student number", layout=fit(min_width="16em"),
+                                    description="Name in the file (optional)", style=LABEL_STYLE)
+        self.learner.observe(lambda _change: self._show_download(), names="value")
+        self.download = widgets.HTML()
+        self.download_box = widgets.HBox([self.learner, self.download], layout=widgets.Layout(flex_flow="row wrap"))
         self.check_button = widgets.Button(description="Check my answer", button_style="primary", layout=fit())
         self.next_button = widgets.Button(description="Go on", layout=fit())
         self.restart_button = widgets.Button(description="Start the case again", layout=fit())
@@ -249,18 +254,23 @@ class CaseRunner:
         self.restart_button.on_click(lambda _b: self.restart())
         self.widget = widgets.VBox([self.progress, self.record, self.chart, self.prompt, self.area, self.message,
                                     widgets.HBox([self.check_button, self.next_button, self.restart_button]),
-                                    self.feedback, self.debrief])
+                                    self.feedback, self.debrief, self.download_box])
         self.restart()
 
     # -- state ------------------------------------------------------------------------
 
     def restart(self) -> None:
+        import uuid
+
+        self.registration = str(uuid.uuid4())  # one attempt
         self.path: list[str] = [self.case.start]
         self.responses: dict[str, Any] = {}
         self.scores: dict[str, tuple[int, int]] = {}
         self.item_widget: ItemWidget | None = None
         self.finished = False
-        self.debrief.value = ""
+        self.debrief.value = self.download.value = ""
+        self.download_box.layout.display = "none"
+        self.times: list = [_now()]  # one per xAPI statement: initialized, then arrived / responded, then completed
         self._show_node()
 
     @property
@@ -281,6 +291,7 @@ class CaseRunner:
 
     def _show_node(self) -> None:
         node = self.node
+        self.times.append(_now())  # arrived
         self.record.value = str(static.record_html(self.case, self.path, new_from=len(self.path) - 1))
         self.feedback.value = self.message.value = ""
         self.chart.outputs = ()
@@ -324,6 +335,7 @@ class CaseRunner:
             return
         self.message.value = ""
         self.responses[item.id] = response
+        self.times.append(_now())  # responded
         widget.disable()
         self.feedback.value = str(static.feedback_html(item, response))
         self.check_button.disabled = True
@@ -346,16 +358,26 @@ class CaseRunner:
         self._show_node()
 
     def finish(self) -> None:
-        from helpers import judgment_xapi
-
         self.finished = True
+        self.times.append(_now())  # completed
         self.check_button.disabled = self.next_button.disabled = True
         self.prompt.value = ""
         self.area.children = ()
         self.chart.outputs = ()
-        self.debrief.value = (str(static.debrief_html(self.case, self.path, self.responses))
-                              + judgment_xapi.download_html(self.case, self.path, self.responses))
+        self.debrief.value = str(static.debrief_html(self.case, self.path, self.responses))
+        self.download_box.layout.display = None
+        self._show_download()
         self._show_progress()
+
+    def _show_download(self) -> None:
+        """The link to the path as xAPI statements, with the times of this attempt and the name typed."""
+        from helpers import judgment_xapi
+
+        if not self.finished:
+            return
+        self.download.value = judgment_xapi.download_html(self.case, self.path, self.responses,
+                                                          learner=self.learner.value, times=self.times,
+                                                          registration=self.registration)
 
     # -- for tests: answer the current item and go on -------------------------------------
 
@@ -365,6 +387,12 @@ class CaseRunner:
             self.item_widget.set_response(response)
             self.check()
         self.go_on()
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
 
 
 def case_view(case_id: str) -> LiveWithStaticFace:

@@ -149,9 +149,17 @@ def data_url(content: bytes) -> str:
     return "data:application/json;base64," + base64.b64encode(content).decode("ascii")
 
 
-def download_html(case: Case, path: Sequence[str], responses: Mapping[str, object], learner: str = "") -> str:
-    """A link that downloads the attempt as xAPI statements (built in the page: no network, no file written)."""
+def download_html(case: Case, path: Sequence[str], responses: Mapping[str, object], learner: str = "",
+                  times: Sequence[datetime] | None = None, registration: str | None = None) -> str:
+    """A link that downloads the attempt as xAPI statements (built in the page: no network, no file written).
+
+    ``times`` holds a time per statement (as :func:`statements` takes it); when
+    it does not match the statements, they are one second apart from the first.
+    """
     from helpers.render import macro
 
-    made = statements(case, path, responses, learner=learner)
+    count = 2 + len(path) + len(judgment.path_items(case, path))
+    usable = list(times) if times is not None and len(times) == count else None
+    made = statements(case, path, responses, learner=learner, registration=registration,
+                      started=times[0] if times else None, times=usable)
     return str(macro("judgment.html.j2", "download", data_url(file_bytes(made)), filename(case), len(made)))
