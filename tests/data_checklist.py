@@ -161,7 +161,7 @@ CHECKLIST: list[dict] = [
     dict(concept="intrathecal: chemical arachnoiditis", table="side_effects", where=dict(id="it_chemical_arachnoiditis", ctcae_term="Arachnoiditis")),
     # ---------------------------------------------------------------- practice that varies is said to vary
     dict(concept="neutropenic precaution threshold varies", table="supportive_care",
-         where=dict(id="neutropenic_infection_prevention", practice_varies=True), text=r"depends on the institution"),
+         where=dict(id="neutropenic_infection_prevention", practice_varies=True), text=r"set by each institution"),
     dict(concept="dexamethasone doses vary", table="supportive_care",
          where=dict(id="dexamethasone_management", practice_varies=True), text=r"vary"),
     dict(concept="lying flat after lumbar puncture varies", table="side_effects",

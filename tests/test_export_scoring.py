@@ -34,7 +34,23 @@ from helpers import scoring  # noqa: E402
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 QUIZ_FILES = sorted((ROOT / "data" / "quizzes").glob("[0-9][0-9]_*.json"))
-QUESTIONS = [(path.stem, q) for path in QUIZ_FILES for q in json.loads(path.read_text(encoding="utf-8"))["questions"]]
+
+
+def _shown(value):
+    """A quiz value as the reader sees it: claim placeholders replaced by the register's wording."""
+    from helpers.claims import resolve
+
+    if isinstance(value, str):
+        return resolve(value)
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    return value
+
+
+QUESTIONS = [(path.stem, _shown(q)) for path in QUIZ_FILES
+             for q in json.loads(path.read_text(encoding="utf-8"))["questions"]]
 
 
 # -- a QTI 1.2 response-processing evaluator (independent of helpers.exports) ---------------------

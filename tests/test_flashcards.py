@@ -37,8 +37,11 @@ PINNED_GUIDS = {
 
 
 def rows(table: str) -> list[dict[str, str]]:
+    """A table's rows as a reader sees them: claim placeholders replaced by the register's wording."""
+    from helpers.claims import resolve
+
     with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [{k: resolve(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def expected_ids() -> set[str]:

@@ -35,7 +35,19 @@ LETTERS = "ABCDEFGHIJ"
 
 
 def raw_quiz(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The quiz file as a reader sees it: its claim placeholders replaced by the register's wording."""
+    from helpers.claims import resolve
+
+    def shown(value):
+        if isinstance(value, str):
+            return resolve(value)
+        if isinstance(value, list):
+            return [shown(v) for v in value]
+        if isinstance(value, dict):
+            return {k: shown(v) for k, v in value.items()}
+        return value
+
+    return shown(json.loads(path.read_text(encoding="utf-8")))
 
 
 def citations() -> dict[str, str]:

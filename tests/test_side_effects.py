@@ -59,13 +59,28 @@ def test_heatmap_prints_the_matrix_counts_in_the_cells():
 
 def test_body_system_table_puts_every_effect_in_its_cell():
     table = side_effects.body_system_table()
-    effects = data.load("side_effects")
+    effects = data.anticancer_side_effects()
     names = side_effects._modality_names()
     for row in effects.itertuples():
         label = side_effects._body_system_label(str(row.body_system))
         cell = table.df.loc[table.df["Body system"] == label, names[row.modality_id]].iloc[0]
         assert f"• {row.effect}" in cell
     assert "<" not in repr(table)
+
+
+def test_body_system_table_lists_exactly_what_each_heat_map_cell_counts():
+    # Issue 18: 07's list said 4 musculoskeletal and 2 metabolic targeted-therapy effects where the heat
+    # map showed 0 (the bone-modifying drugs' rows).  Every cell of the list must hold as many side
+    # effects as the number drawn in the same cell of the heat map, including the empty ones.
+    figure = side_effects.side_effect_heatmap()
+    heat = figure.data[0]
+    table = side_effects.body_system_table().df.set_index("Body system")
+    treatments = [str(x).replace("<br>", " ") for x in heat.x]
+    for y, counts in zip(heat.y, heat.z):
+        for treatment, count in zip(treatments, counts):
+            cell = table.loc[y, treatment] if y in table.index else "None listed in this collection"
+            listed = 0 if cell == "None listed in this collection" else len(cell)
+            assert listed == int(count), (y, treatment, listed, int(count))
 
 
 def test_onset_rows_run_from_immediate_to_late_and_show_days_only_when_sourced():

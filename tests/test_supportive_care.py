@@ -120,7 +120,7 @@ def test_medicines_table_compares_both_medicines_on_every_aspect():
     for point in points["point"]:
         assert str(escape(point)) in html
     steroid = " ".join(" ".join(cell) for cell in table.df["Dexamethasone (a steroid)"])
-    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "tapered", "16 mg"):
+    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "reduced gradually", "16 mg"):
         assert word in steroid, word
     thinner = " ".join(" ".join(cell) for cell in table.df["Blood thinners (anticoagulants)"])
     assert "do not dissolve" in thinner and "lumbar puncture" in thinner

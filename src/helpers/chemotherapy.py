@@ -48,8 +48,8 @@ TISSUE_GROUPS = {
 # Which supportive-care rows each table of the lesson shows (ids of supportive_care).
 SUPPORTIVE_CARE_GROUPS = {
     "prevention": ("antiemetic_therapy", "growth_factor_support", "blood_count_monitoring"),
-    "strength": ("nutrition_therapy", "pain_management", "oncology_rehabilitation", "oral_care",
-                 "mind_body_medicine", "naturopathic_integrative_support"),
+    "strength": ("nutrition_therapy", "pain_management", "oncology_rehabilitation", "mindfulness_programmes",
+                 "tai_chi_qigong", "oral_care", "mind_body_medicine", "naturopathic_integrative_support"),
 }
 _SUPPORTIVE_CAPTIONS = {
     "prevention": "Medicines and blood tests that prevent problems during chemotherapy",
@@ -178,7 +178,7 @@ def mechanism_chart() -> go.Figure:
             box(1, y_of[i], "<b>" + _wrap(row["effect"], 26) + "</b><br><i>" + _wrap(row["what_goes_wrong"], 30) + "</i>", colour)
             box(2, y_of[i], _wrap(row["first_nursing_action"], 32), colour)
     fig.update_layout(
-        title="Why chemotherapy causes its common side effects, and what the nurse does first",
+        title="Why chemotherapy causes these side effects, and what the nurse does first",
         xaxis=dict(title="From cause to care", tickmode="array", tickvals=[0, 1, 2], side="top",
                    ticktext=["Where it starts", "Side effect (and why)", "What the nurse does first"],
                    range=[-0.55, 2.6], showgrid=False, zeroline=False),
@@ -196,11 +196,27 @@ def mechanism_chart() -> go.Figure:
 # The blood counts over a cycle
 # --------------------------------------------------------------------------
 
+def phase_label(day_min: int, day_max: int, name: str) -> str:
+    """A phase's display label, with the days written from its numbers: "Days 7 to 14: the usual nadir window".
+
+    The days live once, in ``day_min`` and ``day_max``; a one-day phase on day 0 is named alone
+    ("Treatment day").
+    """
+    if day_min == day_max:
+        return name[:1].upper() + name[1:] if day_min == 0 else f"Day {day_min}: {name}"
+    return f"Days {day_min} to {day_max}: {name}"
+
+
 def phases() -> pd.DataFrame:
-    """The phases of the illustrative cycle, in order, with their first and last day after the dose."""
+    """The phases of the illustrative cycle, in order, with their first and last day after the dose.
+
+    ``label`` is the display label with its days (:func:`phase_label`); ``name`` the phase's own name.
+    """
     table = data.load("chemotherapy_cycle_phases").sort_values("sequence").reset_index(drop=True)
     table["day_min"] = table["day_min"].astype(int)
     table["day_max"] = table["day_max"].astype(int)
+    table["name"] = table["label"].astype(str)
+    table["label"] = [phase_label(a, b, n) for a, b, n in zip(table["day_min"], table["day_max"], table["name"])]
     return cite_rows(table)
 
 
@@ -263,7 +279,7 @@ def nadir_chart() -> go.Figure:
     nadir, recovered = _phase(_NADIR_PHASE), _phase(_RECOVERED_PHASE)
     fig = go.Figure()
     fig.add_trace(_window(nadir["day_min"], nadir["day_max"],
-                          f"Common nadir window: days {nadir['day_min']}–{nadir['day_max']} after the dose",
+                          f"Usual nadir window: days {nadir['day_min']}–{nadir['day_max']} after the dose",
                           "rgba(86,180,233,0.25)"))
     for pattern in _STYLE:
         points = course[course["pattern"] == pattern]

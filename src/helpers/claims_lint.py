@@ -94,6 +94,14 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"estimated time:?\W*\d+ minutes|\btime\W+\d+ min", "how long a lesson takes to study, not a clinical timing"),
     # -- surgery, interventional radiology, MSCC and the cases (02, 05, 08) --
     # -- chemotherapy and supportive care (03, 07) --
+    _allow(r"estimated time to here:?\W*\d+ minutes",
+           "how far into a lesson a reader is (study time), not a clinical timing"),
+    _allow(r"\b\d+% (?:segmented neutrophils|bands)\b",
+           "the inputs of the ANC calculator exercise (a white-cell differential), not a clinical threshold"),
+    _allow(r"= \d[\d,]*(?:\.\d+)? ?cells/µL",
+           "the result of a worked ANC calculation, not a threshold"),
+    _allow(r"a dose prescribed as \d+ mg/m²|(?<=mg/m²) would then be about \d+ mg",
+           "a worked body-surface-area calculation (a dose per m² times the BSA), not a dosing recommendation"),
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
     # -- start, overview, glossary and scenarios (00, 01) --
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",

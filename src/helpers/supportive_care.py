@@ -28,11 +28,13 @@ from helpers.lesson import cite_rows
 from helpers.render import escaped_figure, macro, plotly_wrap
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
-# Readable labels for the project's evidence categories (data/README.md explains them).
+# Readable labels for the project's evidence categories (data/README.md explains them).  They name this
+# collection's summary scale, not a guideline's strength words: those are in each row's evidence_note,
+# rendered from data/recommendation_strengths.csv.
 EVIDENCE_LABELS = {
     "insufficient": "Insufficient evidence",
     "limited": "Limited evidence",
-    "moderate": "May be offered (guideline)",
+    "moderate": "Weaker guideline support",
     "standard_practice": "Standard practice",
     "guideline_recommended": "Recommended by a guideline",
 }
