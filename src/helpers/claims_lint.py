@@ -127,6 +127,9 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
            "'at the same time' (several teams, every choice), not how fast to act"),
     # -- clinical-judgment cases (09) --
+    _allow(r"\b\d+ days (?:before day \d+|after (?:her|his) last dose)\b",
+           "a synthetic client's own dates, counted in a case's rationale (days since her last dose), not a timing claim"),
+    _allow(r"\b\d+ (?:of|out of) (?:a possible )?\d+ points?\b", "a score on an item (NCSBN's rules), not a clinical number"),
 )
 
 #: (table, field) pairs of synthetic case narrative: a client's own values are case data, not claims.
@@ -240,6 +243,9 @@ def _python_strings(path: Path) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value
 
 
+#: The keys of a clinical-judgment case that teach (checked in full); every other text is the client's narrative.
+_TEACHING_KEYS = frozenset({"rationale", "explanation"})
+
 #: Parts of the instructor notes about running a class (their numbers are minutes and zoom levels).
 _LOGISTICS = frozenset({"preparation", "delivery", "session_plan", "timing"})
 
@@ -278,6 +284,10 @@ def reader_texts(root: Path | None = None) -> Iterator[tuple[str, str, bool]]:
             content = json.loads(path.read_text(encoding="utf-8"))
             for where, text in _json_strings(content):
                 narrative = where.endswith("prompt") or "/record/" in f"/{where}/" or where.endswith("stem")
+                # A clinical-judgment case is one synthetic client: its record, its story and the choices its
+                # items offer quote that client's own values (case data). What the items teach, the rationales
+                # and explanations, is checked in full: a claim there comes from the register.
+                narrative = narrative or (folder == "judgment" and where.split("/")[-1] not in _TEACHING_KEYS)
                 # How a class session runs (minutes of a lesson, zoom levels) is logistics, not clinical.
                 narrative = narrative or (folder == "instructor" and where.split("/")[0] in _LOGISTICS)
                 yield f"data/{folder}/{path.name}: {where}", text, narrative
