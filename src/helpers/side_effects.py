@@ -508,10 +508,10 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
 def body_system_table():
     """Which side effects sit behind each cell of :func:`side_effect_heatmap`.
 
-    The rows are the heat map's own (:func:`helpers.data.anticancer_side_effects`, which
-    :func:`helpers.data.side_effect_matrix` counts), so a cell and its list cannot disagree.
+    The rows are the heat map's own (every row of side_effects.csv, which
+    :func:`helpers.data.side_effect_matrix` counts by treatment group), so a cell and its list cannot disagree.
     """
-    rows = cite_rows(data.anticancer_side_effects())
+    rows = cite_rows(data.load("side_effects"))
     names = _modality_names()
     systems = [s for s in rows["body_system"].cat.categories if (rows["body_system"] == s).any()]
     table = pd.DataFrame(
