@@ -145,7 +145,7 @@ CHECKLIST: list[dict] = [
     dict(concept="bevacizumab: thromboembolism", table="side_effects", where=dict(id="bev_venous_clots")),
     dict(concept="bevacizumab: GI perforation", table="side_effects", where=dict(id="bev_gi_perforation")),
     dict(concept="bone-modifying agents labelled as supportive", table="modality_subtypes",
-         where=dict(id="denosumab", category="supportive_bone_targeted")),
+         where=dict(id="denosumab", modality_id="bone_modifying_agents", category="supportive_bone")),
     # ---------------------------------------------------------------- other required side effects
     dict(concept="surgery: wound infection", table="side_effects", where=dict(id="surg_wound_infection")),
     dict(concept="surgery: CSF leak", table="side_effects", where=dict(id="surg_csf_leak", ctcae_term="Cerebrospinal fluid leakage")),

@@ -149,11 +149,12 @@ def test_every_claim_names_its_context_source_locator_and_date():
 
 def test_markers_are_filled_and_the_text_is_escaped_for_markdown(data_copy):
     rows = _rows(data_copy / "claims.csv")
-    rows[0]["text"] = "<b>bold</b> *star* [link](x)"
+    row = next(r for r in rows if not r["tier"] and not r["strength"])  # a claim whose wording needs no vocabulary word
+    row["text"] = "<b>bold</b> *star* [link](x)"
     _write(data_copy / "claims.csv", rows)
     data.clear_cache()
-    out = claims.fill_markdown(f"Before <!-- claim:{rows[0]['id']} -->old text<!-- /claim --> after.")
-    assert out == (f"Before <!-- claim:{rows[0]['id']} -->\\<b\\>bold\\</b\\> \\*star\\* \\[link\\](x)"
+    out = claims.fill_markdown(f"Before <!-- claim:{row['id']} -->old text<!-- /claim --> after.")
+    assert out == (f"Before <!-- claim:{row['id']} -->\\<b\\>bold\\</b\\> \\*star\\* \\[link\\](x)"
                    "<!-- /claim --> after.")
 
 
@@ -203,6 +204,8 @@ def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
 @pytest.mark.parametrize("text", [
     "Offer small frequent meals and sips of fluid.",
     "Chordoma is a rare tumour of the spine.",
+    "SINS: more than 50% collapse scores 3, occasional pain scores 1; a chordoma is a rare primary bone tumour.",
+    "Each case works on its own in about 30 minutes.",
     "Grade adverse events with the Common Terminology Criteria for Adverse Events.",
     "Go to the emergency department.",
     "*Estimated time to here: 20 minutes.*",
@@ -304,3 +307,22 @@ def test_every_source_names_its_edition_and_every_label_its_drug():
     labels = sources[sources["type"].astype(str) == "drug_label"]
     assert dict(zip(labels["id"], labels["drug"]))["avastin_uspi"] == "bevacizumab"
     assert (labels["drug"] != "").all()
+
+
+def test_a_row_that_shows_a_claim_cites_the_claims_sources():
+    signs = data.load("emergency_signs").set_index("id")
+    # mscc_mri_neuro_timing is NICE NG234's; the row shows it, so the row's sources name NG234 (here it did already)
+    assert "nice_ng234" in signs.loc["sensory_loss", "source_ids"].split(";")
+    rows = _rows(DATA / "claims.csv")
+    claim = next(r for r in rows if r["id"] == "neutropenic_sepsis_trigger")
+    assert claim["source_ids"] == "nice_cg151"
+    assert claims.sources_of(claims.references_in("{{neutropenic_sepsis_trigger}}")) == ["nice_cg151"]
+
+
+def test_sources_of_a_claim_join_a_row_that_did_not_list_them(data_copy):
+    rows = _rows(data_copy / "glossary.csv")
+    rows[0]["definition"] += " Act {{tier:within_24_hours}}."
+    rows[0]["source_ids"] = "nci_dictionary"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_ng234;nice_cg75"

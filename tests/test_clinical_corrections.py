@@ -45,53 +45,6 @@ def stage(case_id: str, name: str) -> dict[str, str]:
     return next(r for r in rows("case_stages") if r["case_id"] == case_id and r["stage"] == name)
 
 
-# -- finding 2: neurological signs are immediate, pain alone is within 24 hours -------------
-
-def test_surgery_red_flags_split_neurological_signs_from_pain_alone():
-    flags = points("02_surgery", "red_flags")
-    neuro = [r for r in flags if "immediately" in r["text"] and re.search(r"weakness", r["text"])
-             and "bladder" in r["text"]]
-    pain = [r for r in flags if "24 hours" in r["text"] and "pain" in r["text"].lower()]
-    assert len(neuro) == 1 and len(pain) == 1
-    assert "nice_ng234" in ids(neuro[0]) and "nice_ng234" in ids(pain[0])
-    assert "weakness" not in pain[0]["text"] and "numb" not in pain[0]["text"]
-    for r in flags:
-        assert not ("weakness" in r["text"] and "same day" in r["text"]), r["text"]
-
-
-def test_shunt_infection_fever_is_urgent_not_same_day():
-    shunt = [r for r in points("02_surgery", "red_flags") if "shunt tubing" in r["text"]]
-    assert len(shunt) == 1
-    assert "same day" not in shunt[0]["text"] and "urgent" in shunt[0]["text"]
-    assert "immunity" in shunt[0]["text"] and "nice_cg151" in ids(shunt[0])
-
-
-# -- finding 3: at L3 the limit is the cauda equina, not the cord ---------------------------
-
-def test_rosa_re_irradiation_limit_is_the_cauda_equina():
-    question = next(q for q in quiz("08_case_studies")["questions"] if q["id"] == "rosa_tool_limits")
-    key = question["options"][question["answer"]]
-    assert "cauda equina" in key and "spinal cord" not in key
-    assert "L1 to L2" in question["feedback"]
-    follow_up = stage("colorectal_recurrence", "follow_up")
-    assert "cauda equina" in follow_up["reasoning"] and "spinal cord tolerance" not in follow_up["reasoning"]
-    note = instructor("08_case_studies")
-    assert "the spinal cord has a cumulative dose limit" not in note and "cauda equina" in note
-
-
-# -- finding 11: separation surgery cites the study that tested it --------------------------
-
-def test_separation_surgery_cites_laufer_2013_not_patchell_alone():
-    sources = {r["id"]: r for r in rows("sources")}
-    assert "186" in sources["laufer2013_separation"]["citation"]
-    assert "J Neurosurg Spine" in sources["laufer2013_separation"]["citation"]
-    situation = next(r for r in rows("surgical_situations") if r["id"] == "metastatic_separation_surgery")
-    assert "laufer2013_separation" in ids(situation)
-    assert "did not test radiosurgery" in situation["evidence_note"]
-    subtype = next(r for r in rows("modality_subtypes") if r["id"] == "separation_surgery")
-    assert "laufer2013_separation" in ids(subtype) and "patchell2005" not in ids(subtype)
-    renal = next(r for r in rows("case_treatments") if r["case_id"] == "renal_hybrid" and r["subtype_id"] == "separation_surgery")
-    assert "laufer2013_separation" in ids(renal)
 
 
 # -- finding 19: dexamethasone --------------------------------------------------------------
@@ -142,28 +95,8 @@ def test_every_scored_case_records_ecog_and_the_fitness_reasoning_uses_it():
         assert "ECOG" in stage(case_id, "assessment")["situation"]
 
 
-# -- the thoracic spine, off-topic sources, Itshayek, the seed page ---------------------------
+# -- the thoracic spine and the seed page ----------------------------------------------------
 
-
-
-def test_post_operative_analgesia_and_mobilising_cite_an_on_topic_source():
-    surgery_rows = points("02_surgery", "nursing_considerations") + points("02_surgery", "patient_teaching")
-    for r in surgery_rows:
-        if re.search(r"analgesia|pain relief", r["text"]):
-            assert "who2018_cancer_pain" not in ids(r), r["text"]
-        if re.search(r"sit, stand and walk|physiotherapy", r["text"]):
-            assert "ligibel2022_asco_exercise" not in ids(r), r["text"]
-    assert any("debono2021_eras_spine" in ids(r) for r in surgery_rows)
-
-
-def test_itshayek_is_cited_only_where_radiosurgery_is_meant():
-    for table in ("teaching_points", "case_stages", "surgical_approach_comparison", "surgical_situations"):
-        for r in rows(table):
-            if "itshayek2014_srs_timing" in ids(r):
-                text = " ".join(r.values()).lower()
-                assert "radiosurgery" in text or "stereotactic" in text, (table, text[:120])
-    comparison = next(r for r in rows("surgical_approach_comparison") if r["id"] == "next_treatment")
-    assert "varies by institution" in comparison["open_surgery"]
 
 
 def test_seed_page_is_a_source_and_its_clot_error_is_corrected_where_taught():

@@ -215,8 +215,12 @@ def test_names_joined_with_commas_contain_no_commas():
 # Content rules
 # --------------------------------------------------------------------------
 
-def test_modalities_are_exactly_the_five():
-    assert [row["id"] for row in read_rows("modalities")] == list(d.TEACHING_ORDER)
+def test_modalities_are_the_five_treatments_then_the_supportive_bone_drugs():
+    rows = read_rows("modalities")
+    assert [row["id"] for row in rows] == list(d.TEACHING_ORDER)
+    assert [row["id"] for row in rows if row["purpose"] == "anti_cancer"] == [
+        "surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy"]
+    assert [row["id"] for row in rows if row["purpose"] == "supportive_care"] == ["bone_modifying_agents"]
 
 
 def test_invasiveness_levels_are_0_to_4_and_fully_defined():
@@ -236,7 +240,7 @@ def test_required_sub_types_exist_with_honest_categories():
     for sid in required:
         assert sid in rows, sid
     for sid in ("denosumab", "zoledronic_acid"):
-        assert rows[sid]["category"] == "supportive_bone_targeted"
+        assert rows[sid]["category"] == "supportive_bone" and rows[sid]["modality_id"] == "bone_modifying_agents"
     assert rows["bevacizumab"]["category"] == "anti_tumour"
 
 
@@ -551,7 +555,7 @@ def test_environment_variable_switches_folders(corrupted_copy, monkeypatch):
 
 def test_modality_overview_shape_and_columns():
     overview = d.modality_overview()
-    assert list(overview.columns) == ["modality_id", "name", "short_description", "goals", "invasiveness_level",
+    assert list(overview.columns) == ["modality_id", "name", "purpose", "short_description", "goals", "invasiveness_level",
                                       "invasiveness_label", "delivery", "main_side_effects", "n_side_effects",
                                       "source_ids"]
     assert list(overview["modality_id"]) == list(d.TEACHING_ORDER)
@@ -605,12 +609,15 @@ def test_side_effect_matrix():
     matrix = d.side_effect_matrix()
     assert list(matrix.index) == list(d.TEACHING_ORDER)
     assert list(matrix.columns) == list(d.load("side_effects")["body_system"].cat.categories)
-    bone = {r["id"] for r in read_rows("modality_subtypes") if r["category"] == "supportive_bone_targeted"}
-    assert bone, "the bone-modifying drugs are expected among the targeted-therapy forms"
-    anticancer = [r for r in read_rows("side_effects") if r["subtype_id"] not in bone]
-    assert int(matrix.to_numpy().sum()) == len(anticancer) < len(read_rows("side_effects"))
-    targeted = [r for r in anticancer if r["modality_id"] == "targeted_therapy"]
-    assert int(matrix.loc["targeted_therapy"].sum()) == len(targeted)
+    # Every row is counted once, under its own group: the bone-modifying drugs are their own row, so
+    # targeted therapy's count is exactly its own rows (a hand count of side_effects.csv).
+    assert int(matrix.to_numpy().sum()) == len(read_rows("side_effects"))
+    for modality in d.TEACHING_ORDER:
+        own = [r for r in read_rows("side_effects") if r["modality_id"] == modality]
+        assert int(matrix.loc[modality].sum()) == len(own), modality
+    assert int(matrix.loc["bone_modifying_agents"].sum()) == 8
+    assert not any(r["subtype_id"] in ("denosumab", "zoledronic_acid") for r in read_rows("side_effects")
+                   if r["modality_id"] == "targeted_therapy")
     assert all(str(t) == "int64" for t in matrix.dtypes)
 
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import flashcards as flashcards_tool  # noqa: E402
 from export_common import ExportError  # noqa: E402
 
-from helpers import data  # noqa: E402
+from helpers import claims, data  # noqa: E402
 from helpers.exports import flashcards  # noqa: E402
 
 TIMESTAMP = 1_790_000_000
@@ -130,7 +130,7 @@ def test_tags_name_the_modality_and_the_notebook(deck):
 
 
 def test_a_new_modality_in_the_data_gets_its_own_tag_and_red_flag_card(tmp_path, monkeypatch):
-    """Modalities come from the data (e.g. a bone-modifying-agents category), never from a list."""
+    """Modalities come from the data (e.g. another supportive group), never from a list."""
     copy = tmp_path / "data"
     shutil.copytree(ROOT / "data", copy, ignore=shutil.ignore_patterns("quizzes", "instructor"))
     package = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
@@ -141,7 +141,7 @@ def test_a_new_modality_in_the_data_gets_its_own_tag_and_red_flag_card(tmp_path,
                 allowed.append("bone_agents")
     (copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     with open(copy / "modalities.csv", "a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerow(["bone_agents", "Bone-modifying agents", "Drugs that protect bone.", "Fewer fractures.",
+        csv.writer(handle).writerow(["bone_agents", "Bone agents", "supportive_care", "Drugs that protect bone.", "Fewer fractures.",
                                      "1", "An injection.", "Oncologist.", "nci_dictionary"])
     effects = (copy / "side_effects.csv").read_text(encoding="utf-8").splitlines()
     header = effects[0].split(",")

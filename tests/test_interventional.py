@@ -50,7 +50,9 @@ def test_noms_table_says_cement_does_not_treat_the_tumour():
     rows = table.df.set_index("Procedure")
     for name in ("Vertebroplasty", "Kyphoplasty"):
         text = rows.loc[name, "Where it fits"]
-        assert "not grossly unstable" in text and "does not treat the tumour" in text
+        # The register's wording (ir_cement_role, surg_gross_instability_fixation), rendered into the table.
+        assert "without gross instability can be treated with cement" in text and "does not treat the tumour" in text
+        assert "open surgery, or screws placed through the skin" in text
     assert "fisher2010_sins" in lesson._cited and "laufer2013_noms" in lesson._cited
 
 

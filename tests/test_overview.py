@@ -15,7 +15,8 @@ def configured():
 def test_comparison_table_has_every_modality_in_teaching_order():
     table = overview.comparison_table()
     assert list(table.df["Treatment"]) == list(data.modality_overview()["name"])
-    assert len(table.df) == 5
+    assert len(table.df) == 6  # the five treatments, then the supportive bone-modifying drugs
+    assert table.caption.startswith("The five treatments and the supportive bone-modifying drugs compared")
 
 
 def test_comparison_table_filters_and_rejects_unknown():
@@ -39,7 +40,7 @@ def test_invasiveness_chart_places_every_form_at_its_level():
 def test_invasiveness_goals_menu_offers_all_and_each_treatment():
     fig = overview.invasiveness_goals_chart()
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
-    assert labels[0] == "All treatments" and len(labels) == 6
+    assert labels[0] == "All treatments" and len(labels) == 7
 
 
 def test_heat_map_counts_match_the_side_effect_table():

@@ -72,8 +72,9 @@ class TestFigureDisplay:
         assert list(template.layout.colorway) == list(plotting.PALETTE)
 
     def test_each_modality_has_its_own_colour_and_symbol(self):
-        assert len(set(plotting.MODALITY_COLOURS.values())) == 5
-        assert len(set(plotting.MODALITY_SYMBOLS.values())) == 5
+        # The five treatments and the supportive bone-modifying drugs: six groups (modalities.csv).
+        assert len(set(plotting.MODALITY_COLOURS.values())) == 6
+        assert len(set(plotting.MODALITY_SYMBOLS.values())) == 6
 
 
 LESSON = """

@@ -195,7 +195,19 @@ def test_mscc_mri_within_24_hours():
     assert_numeric_key("mscc_mri_hours", 24, 24, wrong=(48, 12))
 
 
+# -- clinical judgment (09): NCSBN's scoring rules (helpers.scoring) ------------------------------------
+
+def test_scoring_rule_keys_are_what_helpers_scoring_gives():
+    from helpers import scoring
+
+    keys = [0, 1, 2, 3]  # 4 keyed options among 6
+    assert_numeric_key("sata_all_ticked", scoring.plus_minus(keys, range(6))[0], 2, wrong=(4, 0))
+    assert_numeric_key("sata_three_right_two_wrong", scoring.plus_minus(keys, [0, 1, 2, 4, 5])[0], 1, wrong=(3, 0))
+    assert_numeric_key("bowtie_points", scoring.bowtie([0, 0, 1, 0, 1], [0, 0, 1, 0, 1])[1], 5, wrong=(1, 3))
+
+
 NUMERIC_KEYS_TESTED = {
+    "sata_all_ticked", "sata_three_right_two_wrong", "bowtie_points",
     "eqd2_single_8gy", "bed_20gy_5fx", "calculate_anc", "bsa_mosteller", "sins_grace", "walter_sins_total",
     "cafe_fall", "days_before_surgery", "rosa_days_before_surgery", "mscc_mri_hours",
 }

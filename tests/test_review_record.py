@@ -80,8 +80,9 @@ def test_the_date_comes_from_review_log(tmp_path, monkeypatch):
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("quizzes", "instructor"))
     text = (copy / "review_log.csv").read_text(encoding="utf-8")
-    (copy / "review_log.csv").write_text(text.replace("04_radiation_therapy,2026-11-30", "04_radiation_therapy,2027-02-03"),
-                                         encoding="utf-8")
+    changed = re.sub(r"^04_radiation_therapy,\d{4}-\d{2}-\d{2}", "04_radiation_therapy,2027-02-03", text, flags=re.M)
+    assert changed != text
+    (copy / "review_log.csv").write_text(changed, encoding="utf-8")
     monkeypatch.setenv(d.DATA_DIR_ENV, str(copy))
     d.clear_cache()
     line = lesson.last_checked("04_radiation_therapy")
@@ -104,8 +105,10 @@ def test_unknown_notebook_and_bad_dates_give_one_clear_line(tmp_path, monkeypatc
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("quizzes", "instructor"))
     text = (copy / "review_log.csv").read_text(encoding="utf-8")
-    (copy / "review_log.csv").write_text(text.replace("05_interventional_radiology,2026-11-30",
-                                                      "05_interventional_radiology,2026-02-30"), encoding="utf-8")
+    broken = re.sub(r"^05_interventional_radiology,\d{4}-\d{2}-\d{2}", "05_interventional_radiology,2026-02-30",
+                    text, flags=re.M)
+    assert broken != text  # whatever the current date, the row now holds an impossible one
+    (copy / "review_log.csv").write_text(broken, encoding="utf-8")
     monkeypatch.setenv(d.DATA_DIR_ENV, str(copy))
     d.clear_cache()
     with pytest.raises(DataError, match="YYYY-MM-DD"):

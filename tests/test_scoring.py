@@ -54,13 +54,34 @@ def test_matrix_single_one_point_per_row():
     assert scoring.score_response("matrix_single", {"0": 1, "1": 0}, {"0": 1, "1": 0}) == (2, 2)  # JSON keys
 
 
-def test_matrix_multiple_plus_minus_floor_for_the_item():
-    key = {0: [0, 2], 1: [1], 2: [0]}
+def test_matrix_multiple_plus_minus_floored_per_column():
+    key = {0: [0, 2], 1: [1], 2: [0]}  # keyed cells: column 0 rows 0 and 2, column 1 row 1, column 2 row 0
     assert scoring.score_response("matrix_multiple", key, key) == (4, 4)
-    assert scoring.score_response("matrix_multiple", key, {0: [0, 1, 2], 1: [1], 2: [0]}) == (3, 4)
-    # Row 0: 1 right 1 wrong; row 1: 0 right 2 wrong; row 2: 1 right: 2 - 3 = -1 -> 0.
-    assert scoring.score_response("matrix_multiple", key, {0: [0, 1], 1: [0, 2], 2: [0]}) == (0, 4)
-    assert scoring.score_response("matrix_multiple", key, {0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 1, 2]}) == (0, 4)
+    # The key plus a wrong cell (row 2, column 1): column 0 2, column 1 1 - 1 = 0, column 2 1.
+    assert scoring.score_response("matrix_multiple", key, {0: [0, 2], 1: [1], 2: [0, 1]}) == (3, 4)
+    # Column 0: rows 0 and 2 right, row 1 wrong = 1; column 1: row 0 wrong, row 1 right = 0; column 2: row 0 right = 1.
+    assert scoring.score_response("matrix_multiple", key, {0: [0, 1, 2], 1: [0, 1], 2: [0]}) == (2, 4)
+    # Column 0: rows 0 and 2 right, row 1 wrong = 1; column 1: row 0 wrong = -1 -> 0;
+    # column 2: row 1 wrong = -1 -> 0.  The lost column does not eat column 0's point.
+    assert scoring.score_response("matrix_multiple", key, {0: [0, 1], 1: [0, 2], 2: [0]}) == (1, 4)
+    # Every cell ticked: column 0 2 - 1 = 1, column 1 1 - 2 -> 0, column 2 1 - 2 -> 0.
+    assert scoring.score_response("matrix_multiple", key, {0: [0, 1, 2], 1: [0, 1, 2], 2: [0, 1, 2]}) == (1, 4)
+    # Only wrong cells: every column at 0.
+    assert scoring.score_response("matrix_multiple", key, {0: [1], 1: [0, 2], 2: [1, 2]}) == (0, 4)
+    assert scoring.score_response("matrix_multiple", key, {}) == (0, 4)
+    assert scoring.score_response("matrix_multiple", key, None) == (0, 4)
+
+
+def test_matrix_multiple_published_example():
+    """Learnosity's worked example of NCLEX matrix scoring: 3 + 2 + 0 = 5 of 8.
+
+    Columns: 0 pneumonia (4 keyed findings), 1 urinary tract infection (2),
+    2 influenza (2).  The response finds 3 of pneumonia's 4, both of the
+    infection's, and for influenza one right finding and one wrong (1 - 1 = 0).
+    """
+    key = {0: [0, 1, 2], 1: [0], 2: [0], 3: [0], 4: [1], 5: [2]}
+    response = {0: [0, 1, 2], 1: [0], 2: [0], 3: [2], 4: [1], 5: []}
+    assert scoring.score_response("matrix_multiple", key, response) == (5, 8)
 
 
 @pytest.mark.parametrize("item_type", ["dropdown_cloze", "dropdown_table", "drag_drop_cloze"])

@@ -59,7 +59,7 @@ def test_heatmap_prints_the_matrix_counts_in_the_cells():
 
 def test_body_system_table_puts_every_effect_in_its_cell():
     table = side_effects.body_system_table()
-    effects = data.anticancer_side_effects()
+    effects = data.load("side_effects")
     names = side_effects._modality_names()
     for row in effects.itertuples():
         label = side_effects._body_system_label(str(row.body_system))

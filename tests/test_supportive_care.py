@@ -152,9 +152,12 @@ def test_mscc_actions_in_order_with_mri_within_24_hours():
     table = sc.mscc_actions_table()
     assert list(table.df["Step"]) == list(range(1, len(table.df) + 1))
     mri = table.df[table.df["Action"] == "Whole-spine MRI"].iloc[0]
-    assert mri["How fast"] == "Within 24 hours"
+    assert mri["How fast"] == "Urgently, within 24 hours"  # NICE NG234's tier, in the vocabulary's words
+    assert "always within 24 hours" in mri["What the nurse does"]
     dex = table.df[table.df["Action"].str.contains("dexamethasone")].iloc[0]
     assert dex["How fast"] == "Immediately" and dex["Does practice vary?"].startswith("Yes")
+    obs = table.df[table.df["Action"] == "Neurological observations"].iloc[0]
+    assert obs["How fast"] == "Start with the first actions and keep repeating"  # not an escalation tier
 
 
 def test_builders_record_their_sources():

@@ -11,6 +11,10 @@ whole collection:
 * ``NN_slug.moodle.xml`` and ``collection.moodle.xml``: Moodle XML (Question
   bank > Import > Moodle XML format), one category per notebook, under a
   category of this release ("Release 0.1.0, questions 1a2b3c4d");
+* ``clinical_judgment.moodle.xml`` and ``clinical_judgment.qti.zip``: the
+  clinical-judgment cases of notebook 09 (``data/judgment/``), one category or
+  quiz per case, each item worth its NCSBN points (``helpers.exports.ngn_moodle``
+  and ``ngn_qti``), written with the collection files and with notebook 09's;
 * with ``--since OLD.moodle.xml`` (a file an earlier build wrote, e.g. the
   one imported last term): ``corrections.moodle.xml``, only the new and
   changed questions, and ``corrections.md``, the list of changed, new and
@@ -33,6 +37,8 @@ from export_common import BUILD_DIR, ExportError, relative, run
 OUT_DIR = BUILD_DIR / "lms"
 COLLECTION = "collection"
 CORRECTIONS = "corrections"
+JUDGMENT = "clinical_judgment"
+JUDGMENT_NOTEBOOK = "09_clinical_judgment"
 
 
 def use_data_dir(folder: str | None) -> None:
@@ -62,6 +68,8 @@ def build(out_dir: Path, names: list[str] | None = None, quiz_dir: Path | None =
         if not names:
             written.append(qti.write_package(out_dir / f"{COLLECTION}.qti.zip", quizzes))
             written.append(moodle.write_quiz(out_dir / f"{COLLECTION}.moodle.xml", quizzes, release))
+        if not names or any(quiz.slug == JUDGMENT_NOTEBOOK for quiz in quizzes):
+            written += build_judgment(out_dir)
         if found is not None:
             corrections = out_dir / f"{CORRECTIONS}.moodle.xml"
             corrections.write_bytes(moodle.to_bytes(moodle.build_changes(quizzes, found)))
@@ -71,6 +79,21 @@ def build(out_dir: Path, names: list[str] | None = None, quiz_dir: Path | None =
     except DataError as error:
         raise ExportError(str(error)) from None
     return written
+
+
+def build_judgment(out_dir: Path) -> list[Path]:
+    """The clinical-judgment cases (data/judgment/) for Moodle and QTI; nothing when there are none."""
+    from helpers import judgment
+    from helpers.exports import ngn_moodle, ngn_qti
+
+    if not judgment.case_ids():
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    moodle_file = out_dir / f"{JUDGMENT}.moodle.xml"
+    moodle_file.write_bytes(ngn_moodle.to_bytes(ngn_moodle.build()))
+    qti_file = out_dir / f"{JUDGMENT}.qti.zip"
+    qti_file.write_bytes(ngn_qti.package_bytes())
+    return [moodle_file, qti_file]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -463,7 +463,7 @@ def red_flags_table() -> Html:
             if flags:
                 rows.append({"case": case_label(cid), "stage": STAGE_LABELS[row.stage], "flags": flags})
                 text.append(f"{case_label(cid)}, {STAGE_LABELS[row.stage]}: {'; '.join(flags)}")
-    caption = "Red flags met in the cases: each one needs action at once"
+    caption = "Red flags met in the cases, by case and stage: signs to act on, not to note for the next round"
     return Html(_view("red_flags", caption, rows), caption + "\n" + "\n".join(text))
 
 

@@ -37,12 +37,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from helpers.errors import DataError
 
 __all__ = [
     "PLACEHOLDER", "MARKER", "KINDS", "Reference", "references_in", "resolve", "wording",
-    "fill_markdown", "markdown_references", "strip_placeholders", "strip_markers", "register",
+    "fill_markdown", "markdown_references", "strip_placeholders", "strip_markers", "register", "sources_of",
 ]
 
 #: ``{{name}}``, ``{{kind:name}}``, with an optional ``|cap``.
@@ -99,11 +100,19 @@ def _raw(folder: str, name: str):
     return _load(folder, name)
 
 
+def clear_cache() -> None:
+    """Forget the vocabularies read so far (``helpers.data.clear_cache`` calls this)."""
+    _vocabulary.cache_clear()
+    _evidence_by_effect.cache_clear()
+
+
+@cache
 def _vocabulary(folder: str, table: str, field: str = "wording") -> dict[str, str]:
     frame = _raw(folder, table)
     return dict(zip(frame["id"].astype(str), frame[field].astype(str)))
 
 
+@cache
 def _evidence_by_effect(folder: str):
     evidence = _raw(folder, "side_effect_evidence")
     return {effect: rows for effect, rows in evidence.groupby("side_effect_id", sort=False)}
@@ -207,6 +216,36 @@ def resolve(text: str, where: Callable[[], str] | str = "", folder: str | None =
 def wording(reference: str, folder: str | None = None) -> str:
     """The wording of one reference, written as inside a placeholder (``"tier:immediately"``, ``"x|cap"``)."""
     return resolve("{{" + reference + "}}", reference, folder)
+
+
+def sources_of(references: Iterable[Reference], folder: str | None = None) -> list[str]:
+    """The source ids behind some references, in first-seen order (a claim's own, a tier's, the evidence's).
+
+    A row or a question that shows a claim cites the claim's sources too, so a notebook's reference list
+    names every document behind what the reader saw.
+    """
+    if folder is None:
+        from helpers.data import data_dir
+
+        folder = str(data_dir())
+    tables = {"claim": "claims", "tier": "escalation_tiers", "strength": "recommendation_strengths",
+              "evidence": "side_effect_evidence"}
+    found: dict[str, None] = {}
+    for ref in references:
+        if ref.kind in tables:
+            own = _vocabulary(folder, tables[ref.kind], "source_ids").get(ref.name)
+            cited = [own] if own else []
+            if ref.kind == "claim":
+                text = _vocabulary(folder, "claims", "text").get(ref.name, "")
+                cited += sources_of(references_in(text), folder)
+        else:
+            rows = _evidence_by_effect(folder).get(ref.name)
+            cited = [] if rows is None else [str(v) for v in rows["source_ids"]]
+        for value in cited:
+            for source in value.split(";"):
+                if source:
+                    found.setdefault(source, None)
+    return list(found)
 
 
 def register():

@@ -93,6 +93,15 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\b(?:19|20)\d{2}\b", "a year"),
     _allow(r"estimated time:?\W*\d+ minutes|\btime\W+\d+ min", "how long a lesson takes to study, not a clinical timing"),
     # -- surgery, interventional radiology, MSCC and the cases (02, 05, 08) --
+    _allow(r"\brare primary (?:bone|spinal) tumou?rs?\b|\btumou?rs? inside the spinal cord are rare\b",
+           "how unusual a diagnosis is among cancers (chordoma, a tumour inside the cord), not how often an effect happens"),
+    _allow(r"\b(?:more|less)\s+than\s+50%\s+(?:collapse|of the vertebral body)|\bcollapse\s+(?:to\s+|of\s+)?"
+           r"(?:under|over|less\s+than|more\s+than)\s+50%",
+           "a SINS category (vertebral body collapse over or under 50%, Fisher 2010): the scale itself, which the calculators hold"),
+    _allow(r"\boccasional (?:non-mechanical )?pain\b",
+           "a SINS pain category (Fisher 2010: occasional pain that is not mechanical): the scale's own words"),
+    _allow(r"\b(?:each|one) case\b[^.;]{0,30}\babout \d+ minutes",
+           "how long a class takes over one case study (lesson logistics), not a clinical timing"),
     # -- chemotherapy and supportive care (03, 07) --
     _allow(r"estimated time to here:?\W*\d+ minutes",
            "how far into a lesson a reader is (study time), not a clinical timing"),
@@ -103,20 +112,37 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"a dose prescribed as \d+ mg/m²|(?<=mg/m²) would then be about \d+ mg",
            "a worked body-surface-area calculation (a dose per m² times the BSA), not a dosing recommendation"),
     # -- radiation and targeted therapy, bone-modifying agents (04, 06) --
+    _allow(r"\b(?:in|of) 2[- ]?Gy fractions", "the reference fraction size in the definition (and name) of EQD2, not a dose"),
+    _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b|\b(?:BED|EQD2) of (?:about )?\d+(?:\.\d+)?\s?Gy\b",
+           "the result of a BED or EQD2 calculation written out with its arithmetic (a worked example), not a dose"),
+    _allow(r"α/β\s?(?:=\s?|of\s)?\d+(?:\.\d+)?\s?Gy\b", "an α/β ratio (a tissue parameter in gray) named in a calculation, not a dose"),
+    _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
+           "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
+    _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
+    _allow(r"predict the grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+           "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
+    _allow(r"predict first: is \d+ days enough\? is \d+\?",
+           "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
     # -- start, overview, glossary and scenarios (00, 01) --
     _allow(r"\b(?:all|every(?:thing| \w+)?|several(?: \w+)?|both|many|teams|things)\b[^.;:]{0,30}\bat once",
            "'at the same time' (several teams, every choice), not how fast to act"),
     _allow(r"\bfirst start can take a few minutes\b",
            "how long Binder takes to start a notebook session (software), not a clinical timing"),
     # -- clinical-judgment cases (09) --
+    _allow(r"\b\d+ days (?:before day \d+|after (?:her|his) last dose)\b",
+           "a synthetic client's own dates, counted in a case's rationale (days since her last dose), not a timing claim"),
+    _allow(r"\b\d+ (?:of|out of) (?:a possible )?\d+ points?\b", "a score on an item (NCSBN's rules), not a clinical number"),
 )
 
 #: (table, field) pairs of synthetic case narrative: a client's own values are case data, not claims.
 NARRATIVE_FIELDS = frozenset({
     ("cases", "title"), ("cases", "summary"), ("cases", "diagnosis"), ("cases", "spinal_site"),
     ("case_stages", "time_point"), ("case_stages", "situation"),
+    # a reflection question restates what this client shows ("Two hours after kyphoplasty Walter says...")
+    ("case_stages", "reflection_question"),
     ("scenarios", "summary"), ("scenarios", "title"),
     ("surgical_situations", "synthetic_case"),
+    ("bevacizumab_monitoring", "situation"),  # the synthetic client's reading, result or booked date
     # add a field here only for a synthetic case's own narrative (what this client says, shows or measures)
 })
 
@@ -219,6 +245,9 @@ def _python_strings(path: Path) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value
 
 
+#: The keys of a clinical-judgment case that teach (checked in full); every other text is the client's narrative.
+_TEACHING_KEYS = frozenset({"rationale", "explanation"})
+
 #: Parts of the instructor notes about running a class (their numbers are minutes and zoom levels).
 _LOGISTICS = frozenset({"preparation", "delivery", "session_plan", "timing"})
 
@@ -257,6 +286,10 @@ def reader_texts(root: Path | None = None) -> Iterator[tuple[str, str, bool]]:
             content = json.loads(path.read_text(encoding="utf-8"))
             for where, text in _json_strings(content):
                 narrative = where.endswith("prompt") or "/record/" in f"/{where}/" or where.endswith("stem")
+                # A clinical-judgment case is one synthetic client: its record, its story and the choices its
+                # items offer quote that client's own values (case data). What the items teach, the rationales
+                # and explanations, is checked in full: a claim there comes from the register.
+                narrative = narrative or (folder == "judgment" and where.split("/")[-1] not in _TEACHING_KEYS)
                 # How a class session runs (minutes of a lesson, zoom levels) is logistics, not clinical.
                 narrative = narrative or (folder == "instructor" and where.split("/")[0] in _LOGISTICS)
                 yield f"data/{folder}/{path.name}: {where}", text, narrative

@@ -50,6 +50,8 @@ LESSONS: tuple[Lesson, ...] = (
            "Side effects across modalities, supportive care, and metastatic spinal cord compression."),
     Lesson("08_case_studies", "Case studies", 60,
            "Synthetic cases that follow patients through several treatments and decisions."),
+    Lesson("09_clinical_judgment", "Clinical judgment", 90,
+           "Unfolding cases in the NCSBN Clinical Judgment Measurement Model, scored live by NCSBN's rules."),
 )
 
 

@@ -49,15 +49,16 @@ from helpers.errors import DataError
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
     "REGISTER_TABLES", "data_dir", "names", "load", "text_fields", "clear_cache", "cached_join", "read_checked_json",
-    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix", "anticancer_side_effects",
+    "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
     "cite", "sources_in",
 ]
 
 #: Environment variable that points :func:`load` at another data folder.
 DATA_DIR_ENV = "SPINE_DATA_DIR"
 
-#: The order in which the lessons present the five modalities.
-TEACHING_ORDER = ("surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy")
+#: The order in which the lessons present the five modalities and the supportive bone-modifying drugs.
+TEACHING_ORDER = ("surgery", "chemotherapy", "radiation_therapy", "interventional_radiology", "targeted_therapy",
+                  "bone_modifying_agents")  # the five treatments, then the supportive bone-modifying drugs
 
 #: Fields loaded as ordered categoricals (lowest first, as listed in the schema).
 ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_strength", "stage", "urgency"})
@@ -189,8 +190,28 @@ def _resolve_json(value: object, shown: str, path: tuple) -> object:
     if isinstance(value, list):
         return [_resolve_json(v, shown, (*path, i)) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _resolve_json(v, shown, (*path, k)) for k, v in value.items()}
+        out = {k: _resolve_json(v, shown, (*path, k)) for k, v in value.items()}
+        if isinstance(value.get("source_ids"), str):  # an item that shows a claim cites the claim's sources too
+            from helpers.claims import references_in, sources_of
+
+            refs = [ref for text in _strings(value) for ref in references_in(text)]
+            own = value["source_ids"]
+            extra = [s for s in sources_of(refs) if s not in own.split(";")] if refs else []
+            if extra:
+                out["source_ids"] = ";".join([own, *extra]) if own else ";".join(extra)
+        return out
     return value
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
 
 
 def clear_cache() -> None:
@@ -199,6 +220,10 @@ def clear_cache() -> None:
     _load.cache_clear()
     _load_resolved.cache_clear()
     _JOINS.clear()
+    import sys
+
+    if "helpers.claims" in sys.modules:
+        sys.modules["helpers.claims"].clear_cache()
 
 
 def load(name: str) -> pd.DataFrame:
@@ -250,6 +275,16 @@ def _load_resolved(folder: str, name: str) -> pd.DataFrame:
 
     label = Path(folder) / resource["path"]
     frame = frame.copy()
+    if "source_ids" in frame.columns:  # a row that shows a claim cites the claim's sources too
+        from helpers.claims import references_in, sources_of
+
+        cited = []
+        for row in frame[fields + ["source_ids"]].itertuples(index=False):
+            own = str(row[-1])
+            refs = [ref for text in row[:-1] for ref in references_in(str(text))]
+            extra = [s for s in sources_of(refs, folder) if s not in own.split(";")] if refs else []
+            cited.append(";".join([own] + extra) if extra and own else ";".join(extra) or own)
+        frame["source_ids"] = pd.array(cited, dtype="str")
     for field in fields:
         frame[field] = pd.array(
             [resolve(text, lambda n=number: f"{label}: row {n} (line {n + 1} of the file), field '{field}'", folder)
@@ -571,7 +606,8 @@ def _check_choice(value: object, valid: Iterable[str], what: str) -> None:
 def modality_overview() -> pd.DataFrame:
     """One row per modality, in :data:`TEACHING_ORDER`.
 
-    Columns: ``modality_id``, ``name``, ``short_description``, ``goals``
+    Columns: ``modality_id``, ``name``, ``purpose`` (``anti_cancer`` or
+    ``supportive_care``), ``short_description``, ``goals``
     (comma-separated goal labels, in goals.csv order), ``invasiveness_level``
     (int, 0-4), ``invasiveness_label``, ``delivery``, ``main_side_effects``
     (comma-separated names of up to 5 effects: those of the whole modality
@@ -598,6 +634,7 @@ def modality_overview() -> pd.DataFrame:
         rows.append({
             "modality_id": mid,
             "name": m["name"],
+            "purpose": m["purpose"],
             "short_description": m["short_description"],
             "goals": ", ".join(goals.loc[goals["id"].isin(linked), "label"]),
             "invasiveness_level": level,
@@ -683,36 +720,17 @@ def side_effects_with_care(modality_id: str | None = None) -> pd.DataFrame:
     return out
 
 
-#: Category of the bone-modifying drugs (denosumab, zoledronic acid) in modality_subtypes.csv:
-#: supportive care listed under targeted therapy, not anti-cancer treatment.
-BONE_MODIFYING = "supportive_bone_targeted"
-
-
-def anticancer_side_effects() -> pd.DataFrame:
-    """Rows of side_effects.csv that belong to anti-cancer treatment.
-
-    The bone-modifying drugs are sub-types of targeted therapy in the data but
-    are supportive care; their own rows are left out, so counts per treatment
-    do not credit targeted therapy with their effects.
-    """
-    effects = load("side_effects")
-    subtypes = load("modality_subtypes")
-    bone = set(subtypes.loc[subtypes["category"].astype(str) == BONE_MODIFYING, "id"].astype(str))
-    return effects[~effects["subtype_id"].astype(str).isin(bone)]
-
-
 @cached_join
 def side_effect_matrix() -> pd.DataFrame:
     """Counts of side effects per modality (rows) and body system (columns).
 
-    Index: ``modality_id`` in :data:`TEACHING_ORDER`; columns: every
-    ``body_system`` category in schema order (zeros included); values: int
-    counts of the anti-cancer rows of side_effects.csv
-    (:func:`anticancer_side_effects`: the bone-modifying drugs' own rows are
-    not counted under targeted therapy). Ready for a heat map; use
-    ``.stack()`` for long form.
+    Index: ``modality_id`` in :data:`TEACHING_ORDER` (the supportive
+    bone-modifying drugs are their own row, not part of targeted therapy);
+    columns: every ``body_system`` category in schema order (zeros included);
+    values: int counts of the rows of side_effects.csv. Ready for a heat map;
+    use ``.stack()`` for long form.
     """
-    effects = anticancer_side_effects()
+    effects = load("side_effects")
     systems = list(load("side_effects")["body_system"].cat.categories)
     counts = pd.crosstab(effects["modality_id"], effects["body_system"], dropna=False)
     counts = counts.reindex(index=list(TEACHING_ORDER), columns=systems, fill_value=0).astype("int64")

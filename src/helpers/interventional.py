@@ -2,9 +2,10 @@
 
 Pure builders (tables and figures from :mod:`helpers.data`) plus one
 explorer, used by ``05_interventional_radiology``.  The facts come from
-``ir_procedures``, ``augmentation_comparison``, ``augmentation_outcomes``,
-``ir_nursing_care`` and ``subtype_goals``; every builder records the sources
-of the rows it shows (:func:`helpers.lesson.cite_rows`).
+``ir_procedures``, ``augmentation_comparison``, ``augmentation_outcomes`` (trial
+scores), ``side_effect_evidence`` (how often cement leaks: the one place for the
+numbers of a side effect), ``ir_nursing_care`` and ``subtype_goals``; every builder
+records the sources of the rows it shows (:func:`helpers.lesson.cite_rows`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ ARM_STYLES = {  # colour, marker symbol, line dash, bar pattern
     "kyphoplasty": (PALETTE[1], "square", "dash", "."),
     "non_surgical_care": (PALETTE[2], "diamond", "dot", "x"),
 }
-MEASURE_LABELS = {"pain_score": "Mean pain score", "disability_score": "Mean disability score",
-                  "cement_leakage": "Cement leakage"}
+MEASURE_LABELS = {"pain_score": "Mean pain score", "disability_score": "Mean disability score"}
+#: The side effects whose cited numbers the leakage chart compares, and the procedure (arm) of each.
+LEAKAGE_EFFECTS = {"vp_cement_leakage": "vertebroplasty", "kp_cement_leakage": "kyphoplasty"}
 PHASE_LABELS = {"before": "Before", "after": "After", "going_home": "Going home"}
 
 
@@ -128,6 +130,29 @@ def augmentation_comparison():
     return styled(table, "Vertebroplasty and kyphoplasty side by side")
 
 
+def timepoint_label(day: int) -> str:
+    """A trial time point in words, written from its day number: "baseline", "3 days", "1 month", "1 year".
+
+    ``augmentation_outcomes`` stores only the number of days (a month as 30, a year as
+    365), so the label cannot disagree with it.
+    """
+    try:
+        day = int(day)
+    except (TypeError, ValueError):
+        raise InputError(f"a time point is a whole number of days, not {day!r}") from None
+    if day < 0:
+        raise InputError(f"a time point is 0 days (baseline) or more, not {day}")
+    if day == 0:
+        return "baseline"
+    if day % 365 == 0:
+        years = day // 365
+        return f"{years} year" + ("s" if years > 1 else "")
+    if day % 30 == 0:
+        months = day // 30
+        return f"{months} month" + ("s" if months > 1 else "")
+    return f"{day} day" + ("s" if day > 1 else "")
+
+
 def outcomes(study: str) -> pd.DataFrame:
     """Published results of one study (``augmentation_outcomes``), keyed by its source id."""
     rows = data.load("augmentation_outcomes")
@@ -157,8 +182,8 @@ def outcome_chart(study: str) -> go.Figure:
     ``berenson2011_cafe``).  Time points are equally spaced categories in the
     study's own words; each arm has its own colour, marker and line style.
     """
-    rows = outcomes(study)
-    rows = rows[rows["day"].notna()].sort_values(["day"], kind="stable")
+    rows = outcomes(study).sort_values(["day"], kind="stable")
+    rows = rows.assign(timepoint=[timepoint_label(d) for d in rows["day"]])
     times = list(dict.fromkeys(rows["timepoint"].astype(str)))
     highest = rows.loc[rows.groupby("timepoint")["value"].idxmax(), ["timepoint", "arm"]]
     top_arm = dict(zip(highest["timepoint"].astype(str), highest["arm"].astype(str)))
@@ -190,15 +215,30 @@ def outcome_chart(study: str) -> go.Figure:
     return fig
 
 
+def leakage_rows() -> pd.DataFrame:
+    """The cited leakage numbers of each procedure (``side_effect_evidence``), with ``arm`` and ``study``.
+
+    ``study`` is the first part of the row's locator ("Zhan 2017"), so one review's two
+    rows share a label; ``value`` is the percentage of procedures with leakage seen on imaging.
+    """
+    evidence = data.load("side_effect_evidence")
+    rows = evidence[evidence["side_effect_id"].astype(str).isin(list(LEAKAGE_EFFECTS))].reset_index(drop=True)
+    rows = rows.assign(arm=[LEAKAGE_EFFECTS[str(e)] for e in rows["side_effect_id"]],
+                       study=[str(loc).split(",")[0].strip() for loc in rows["locator"]],
+                       value=[float(v) for v in rows["incidence_high_pct"]])
+    return cite_rows(rows)
+
+
 @escaped_figure
 def leakage_chart() -> go.Figure:
     """How often cement leaked with each procedure, in each review that compared them (one bar group per review).
 
     Two reviews are shown side by side so that the reader sees a range, not a
-    single ratio to memorise (issue 11, finding 9).
+    single ratio to memorise (issue 11, finding 9).  The numbers are the
+    ``side_effect_evidence`` rows of the two leakage side effects, the same ones
+    the side-effect tables and flashcards show.
     """
-    rows = data.load("augmentation_outcomes")
-    rows = cite_rows(rows[rows["measure"].astype(str) == "cement_leakage"].reset_index(drop=True))
+    rows = leakage_rows()
     studies = list(dict.fromkeys(rows["study"].astype(str)))
     fig = go.Figure()
     for arm in dict.fromkeys(rows["arm"].astype(str)):

@@ -1,4 +1,4 @@
-"""The treatment overview: the five modalities side by side, and scenarios.
+"""The treatment overview: the five modalities (and the supportive bone-modifying drugs) side by side, and scenarios.
 
 Pure builders (tables and figures from ``helpers.data``) plus one explorer.
 Used by ``01_treatment_overview``.
@@ -34,7 +34,22 @@ def comparison_table(modalities: list[str] | None = None):
             "Main side effects": overview["main_side_effects"],
         }
     )
-    return styled(table, "The five treatments compared (invasiveness on the 0–4 scale defined below)")
+    return styled(table, f"{_groups_phrase(overview).capitalize()} compared (invasiveness on the 0–4 scale defined below)")
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _groups_phrase(overview: pd.DataFrame) -> str:
+    """'the five treatments and the supportive bone-modifying drugs', counted from the rows shown."""
+    treatments = int((overview["purpose"] == "anti_cancer").sum())
+    supportive = overview.loc[overview["purpose"] == "supportive_care", "name"].astype(str)
+    words = _NUMBER_WORDS[treatments] if treatments < len(_NUMBER_WORDS) else str(treatments)
+    phrase = f"the {words} treatment{'' if treatments == 1 else 's'}" if treatments else ""
+    extra = " and ".join(name.split(" (")[0].lower() for name in supportive)
+    if extra:
+        phrase = f"{phrase} and the supportive {extra}" if phrase else f"the supportive {extra}"
+    return phrase
 
 
 def _check_modalities(modalities: list[str]) -> None:
@@ -298,7 +313,7 @@ def side_effect_burden(modality_id: str, subtype_id: str = "") -> int:
 
 # Small horizontal offsets so forms of different treatments at the same
 # level and goal do not hide each other.
-_OFFSETS = dict(zip(MODALITY_ORDER, (-0.2, -0.1, 0.0, 0.1, 0.2)))
+_OFFSETS = dict(zip(MODALITY_ORDER, (-0.25, -0.15, -0.05, 0.05, 0.15, 0.25)))
 
 
 @escaped_figure
@@ -370,13 +385,16 @@ def comparison_explorer() -> Explorer:
     """Choose two or more treatments; compare them side by side."""
     import ipywidgets as widgets
 
+    from helpers.controls import fit
+
     names = _names()
     select = widgets.SelectMultiple(
         options=[(names[m], m) for m in MODALITY_ORDER],
         value=("surgery", "radiation_therapy"),
         description="Treatments to compare",
-        rows=5,
+        rows=len(MODALITY_ORDER),
         style={"description_width": "initial"},
+        layout=fit(),  # as wide as the longest name ("Bone-modifying drugs (supportive care)")
     )
     return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
                     title="Treatment comparison")

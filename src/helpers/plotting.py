@@ -71,12 +71,14 @@ MODALITY_ORDER = (
     "radiation_therapy",
     "interventional_radiology",
     "targeted_therapy",
+    # Supportive care, not an anti-cancer treatment: its own group after the five (modalities.csv purpose).
+    "bone_modifying_agents",
 )
 # Each modality keeps one colour AND one marker symbol everywhere, so colour
 # is never the only thing that tells them apart.
 MODALITY_COLOURS = dict(zip(MODALITY_ORDER, PALETTE))
 MODALITY_SYMBOLS = dict(
-    zip(MODALITY_ORDER, ("circle", "square", "diamond", "triangle-up", "star"))
+    zip(MODALITY_ORDER, ("circle", "square", "diamond", "triangle-up", "star", "hexagon"))
 )
 
 _counter = itertools.count(1)

@@ -6,6 +6,12 @@ prompt, the lettered options, and a ``<details>`` element that reveals the
 answer and the explanation.  ``<details>`` needs no kernel and no script, so
 it works identically in JupyterLab, on nbviewer and in a printed handout
 (where the answer is collapsed), and there is never a dead control.
+
+:func:`score` is the one scoring entry point of the collection: it finds an
+item (a clinical-judgment item of ``data/judgment/``, or a knowledge-check
+question named ``"NN_slug:question_id"``) and scores a response by the NCSBN
+rule of its type (:mod:`helpers.scoring`).  The live widgets, the printed
+answer keys and the exports all go through it.
 """
 
 from __future__ import annotations
@@ -174,3 +180,53 @@ class KnowledgeCheck:
 def knowledge_check(notebook: str) -> KnowledgeCheck:
     """The knowledge check for ``notebook`` (``"01_treatment_overview"``)."""
     return KnowledgeCheck(notebook)
+
+
+# -- scoring (NCSBN's rules, helpers.scoring) -------------------------------------
+
+#: How a knowledge-check question type is scored: the NGN item type with the same rule.
+QUESTION_ITEM_TYPES = {"single": "multiple_choice", "multiple": "select_all"}
+
+
+def item(item_id: str):
+    """The clinical-judgment item with this id (:class:`helpers.judgment.Item`)."""
+    from helpers import judgment
+
+    return judgment.find_item(item_id)
+
+
+def question(qualified_id: str) -> Question:
+    """A knowledge-check question named ``"NN_slug:question_id"``."""
+    from helpers.errors import InputError
+
+    notebook, _, question_id = qualified_id.partition(":")
+    for candidate in load_quiz(notebook):
+        if candidate.id == question_id:
+            return candidate
+    raise InputError(f"the knowledge check of {notebook} has no question {question_id!r}")
+
+
+def score(item_id: str, response: object) -> tuple[int, int]:
+    """``(points, max_points)`` for ``response`` to an item, by its type's NCSBN rule.
+
+    ``item_id`` is a clinical-judgment item's id, or ``"NN_slug:question_id"``
+    for a knowledge-check question (a "choose one" question scores 0/1, a
+    "choose all that apply" one +/−).  A response has the shape of the item's
+    answer (:mod:`helpers.scoring`): option indices for choice and highlight
+    items, a dict from row to column(s) for matrices, one index (or ``None``)
+    per blank, drop-down or bowtie element.  A bad response raises
+    :class:`~helpers.errors.InputError` with one line.
+    """
+    from helpers import judgment, scoring
+    from helpers.errors import InputError
+
+    if ":" not in item_id:
+        return judgment.item_score(item(item_id), response)
+    found = question(item_id)
+    if found.type not in QUESTION_ITEM_TYPES:
+        raise InputError(f"{item_id} is a numeric question; only choice questions are scored here")
+    chosen = scoring._indices(response, "knowledge check")
+    bad = sorted(i for i in chosen if not 0 <= i < len(found.options))
+    if bad:
+        raise InputError(f"{item_id}: option {bad[0]} does not exist; the options are 0 to {len(found.options) - 1}")
+    return scoring.score_response(QUESTION_ITEM_TYPES[found.type], found.answer, sorted(chosen))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from helpers import calculators, data
+from helpers import calculators, claims, data
 from helpers.errors import InputError
 from helpers.explorer import Explorer
 from helpers.lesson import cite, cite_rows
@@ -85,8 +85,36 @@ def nominal_above_gy() -> float:
 # Schedules: BED and EQD2
 # --------------------------------------------------------------------------
 
+#: How each technique's schedules are named, from their numbers (``regimen_name``).
+_NAME_FORMS = {
+    "conventional_ebrt": "{dose}",
+    "sbrt": "{dose} (SBRT)",
+    "srs": "{dose} (SRS)",
+    "craniospinal": "Craniospinal {dose}",
+}
+#: The radiation sub-type (``modality_subtypes``) each technique of ``radiation_regimens`` belongs to.
+TECHNIQUE_SUBTYPES = {
+    "conventional_ebrt": "conventional_ebrt",
+    "sbrt": "stereotactic_sbrt_srs",
+    "srs": "stereotactic_sbrt_srs",
+    "craniospinal": "craniospinal_whole_spine",
+}
+
+
+def regimen_name(total_dose_gy: float, fractions: int, technique: str = "conventional_ebrt") -> str:
+    """A schedule's name from its numbers: '30 Gy in 10 fractions', '24 Gy in 2 fractions (SBRT)'."""
+    fractions = int(fractions)
+    dose = f"{_gy(float(total_dose_gy))} Gy in {fractions} fraction{'' if fractions == 1 else 's'}"
+    return _NAME_FORMS[technique].format(dose=dose)
+
+
+@data.cached_join
 def _regimens() -> pd.DataFrame:
-    return data.load("radiation_regimens")
+    # The name is rendered from total_dose_gy and fractions, so each number is written once.
+    frame = data.load("radiation_regimens").copy()
+    frame.insert(1, "name", [regimen_name(d, n, str(t)) for d, n, t in
+                             zip(frame["total_dose_gy"], frame["fractions"], frame["technique"])])
+    return frame
 
 
 def schedule_choices() -> list[tuple[str, str]]:
@@ -324,8 +352,8 @@ def dose_table():
 # --------------------------------------------------------------------------
 
 _TECHNIQUE_ASPECTS = {
-    "sessions": "Sessions (fractions)",
-    "dose_per_fraction": "Dose per session",
+    "sessions_note": "Sessions (fractions)",
+    "dose_note": "Dose per session",
     "target_and_margin": "What the beam covers",
     "precision_and_positioning": "Precision and positioning",
     "typical_uses": "Typically used for",
@@ -333,14 +361,56 @@ _TECHNIQUE_ASPECTS = {
 }
 
 
+def _count_range(low: float, high: float, unit: str) -> str:
+    return f"{_gy(low)} {unit}" if low == high else f"{_gy(low)} to {_gy(high)} {unit}"
+
+
+def technique_sessions_text(subtype_id: str) -> str:
+    """The sessions of a technique, from its schedules: '1 to 10 sessions (8 Gy in 1, ...): <note>'."""
+    regimens = _technique_regimens(subtype_id)
+    note = str(data.load("radiation_techniques").set_index("subtype_id").loc[subtype_id, "sessions_note"])
+    fractions = regimens["fractions"].astype(int)
+    count = _count_range(fractions.min(), fractions.max(), "sessions" if fractions.max() > 1 else "session")
+    shown = ", ".join(_short_in(d, n) for d, n in zip(regimens["total_dose_gy"], fractions))
+    return f"{count} in the schedules here ({shown}); {note}."
+
+
+def technique_dose_text(subtype_id: str) -> str:
+    """The dose per session of a technique, from its schedules: '3 to 8 Gy per session here: <note>'."""
+    regimens = _technique_regimens(subtype_id)
+    note = str(data.load("radiation_techniques").set_index("subtype_id").loc[subtype_id, "dose_note"])
+    doses = regimens["dose_per_fraction_gy"].astype(float)
+    return f"{_count_range(doses.min(), doses.max(), 'Gy')} per session in the schedules here: {note}."
+
+
+def _technique_regimens(subtype_id: str) -> pd.DataFrame:
+    regimens = _regimens()
+    mine = regimens[[TECHNIQUE_SUBTYPES[str(t)] == subtype_id for t in regimens["technique"]]]
+    if mine.empty:
+        raise InputError(f"no schedule in radiation_regimens.csv belongs to {subtype_id!r}")
+    cite_rows(mine)
+    return mine
+
+
+def _short_in(total: float, fractions: int) -> str:
+    return f"{_gy(float(total))} Gy in {int(fractions)}"
+
+
 def technique_table():
-    """Conventional, stereotactic and whole-spine radiation compared, aspect by aspect."""
+    """Conventional, stereotactic and whole-spine radiation compared, aspect by aspect.
+
+    The sessions and doses per session are rendered from the schedules in
+    ``radiation_regimens.csv``; the other aspects are the words of
+    ``radiation_techniques.csv``.
+    """
     techniques = cite_rows(data.load("radiation_techniques"))
     subtypes = data.load("modality_subtypes")
     subtypes = cite_rows(subtypes[subtypes["id"].isin(techniques["subtype_id"])]).set_index("id")
+    rendered = {"sessions_note": technique_sessions_text, "dose_note": technique_dose_text}
     columns = {"Aspect": list(_TECHNIQUE_ASPECTS.values())}
     for row in techniques.itertuples(index=False):
-        columns[str(subtypes.loc[row.subtype_id, "name"])] = [str(getattr(row, a)) for a in _TECHNIQUE_ASPECTS]
+        columns[str(subtypes.loc[row.subtype_id, "name"])] = [
+            rendered[a](row.subtype_id) if a in rendered else str(getattr(row, a)) for a in _TECHNIQUE_ASPECTS]
     return styled(pd.DataFrame(columns), "Three ways of giving radiation to the spine, compared")
 
 
@@ -389,8 +459,8 @@ def cord_limits_table():
         "Where the dose is measured": limits["structure"],
         "Dose limit (Gy)": [f"{d:g}" for d in limits["total_dose_gy"]],
         "Fractions": [str(int(n)) if pd.notna(n) else "daily, many" for n in limits["fractions"]],
-        "Dose per fraction": limits["dose_per_fraction_text"],
-        "Risk of myelopathy": limits["risk_text"],
+        "Dose per fraction": [cord_fraction_size_text(row) for _i, row in limits.iterrows()],
+        "Risk of myelopathy": [cord_risk_text(row) for _i, row in limits.iterrows()],
         f"EQD2 at α/β {ab:g} (Gy)": [
             ("close to the total (small fractions)" if pd.isna(e)
              else f"{e:.1f}*" if d / n > nominal_above_gy() else f"{e:.1f}")
@@ -398,11 +468,26 @@ def cord_limits_table():
         "Data": limits["population"],
     })
     # The EQD2 column is our arithmetic, not the sources' limits: say so where the table is read (issue 11).
+    quantec = claims.wording("rt_cord_alpha_beta_quantec")
+    cite("kirkpatrick2010_quantec_cord")
     caption = (f"Spinal cord dose limits used in planning, and their EQD2 at α/β {ab:g} Gy. The limits are the "
-               "sources' own (QUANTEC from clinical reports; Sahgal 2013 converted doses with α/β 2 Gy); the EQD2 "
+               f"sources' own (QUANTEC from clinical reports; Sahgal 2013 converted doses with α/β {ab:g} Gy); the EQD2 "
                "column is a nominal linear-quadratic value, least reliable at large doses per fraction (* above "
-               f"{nominal_above_gy():g} Gy), and QUANTEC estimated an even lower cord α/β (0.87 Gy).")
+               f"{nominal_above_gy():g} Gy), and {quantec}.")
     return styled(table, caption)
+
+
+def cord_fraction_size_text(limit: pd.Series) -> str:
+    """Dose per fraction of a cord limit, from its numbers: '13 Gy', '6.7 Gy', '1.8 to 2 Gy'."""
+    if pd.notna(limit["fractions"]):
+        return f"{_gy(round(float(limit['total_dose_gy']) / int(limit['fractions']), 1))} Gy"
+    return _count_range(float(limit["fraction_size_low_gy"]), float(limit["fraction_size_high_gy"]), "Gy")
+
+
+def cord_risk_text(limit: pd.Series) -> str:
+    """The myelopathy risk of a cord limit, from its numbers: 'under 1%', '5% or less'."""
+    pct = f"{float(limit['risk_pct']):g}%"
+    return f"under {pct}" if str(limit["risk_bound"]) == "below" else f"{pct} or less"
 
 
 # --------------------------------------------------------------------------

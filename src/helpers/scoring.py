@@ -14,7 +14,14 @@ NCLEX candidate help centre article "How is the NGN scored?"):
 * **+/−** (plus one for each keyed option chosen, minus one for each other
   option chosen; the item never scores below zero): select all that apply
   (extended multiple response), matrix with several choices per row, and
-  highlighting in a text or a table;
+  highlighting in a text or a table.  In a matrix each column is its own
+  "select all that apply" over the rows: its tally is floored at zero, then
+  the columns are added (so a wrong tick in one column cannot take away a
+  point earned in another).  NCSBN's public pages say only that the item
+  never scores below zero; the per-column floor is how the platforms built
+  for NCLEX-style items score it (Learnosity's "Choice matrix – NCLEX
+  scoring", ``nclexScoringByColumn``; ExamSoft's "How plus/minus scoring is
+  calculated for matrix questions"), and every test below spells it out;
 * **rationale** (pairs of information): a dyad ("X because of Y") earns its
   one point only when both parts are right; a triad ("X because of Y and Z")
   earns one point for each correct pair, X with Y and X with Z (0 to 2).
@@ -172,15 +179,21 @@ def zero_one_rows(answer: Mapping[int, int], response: object) -> tuple[int, int
 
 
 def plus_minus_rows(answer: Mapping[int, Sequence[int]], response: object) -> tuple[int, int]:
-    """Matrix with several choices per row: +1 per keyed cell chosen, −1 per other cell chosen, floor 0 for the item."""
+    """Matrix with several choices per row: +/− within each column, each column floored at 0, columns added.
+
+    A cell is (row, column).  For each column: +1 per keyed cell chosen in it,
+    −1 per other cell chosen in it, never below 0; the item's points are the
+    sum over the columns, its maximum the number of keyed cells.
+    """
     rows = _rows(response, "matrix (several choices per row)")
-    right = wrong = 0
+    keyed = {(row, column) for row, columns in answer.items() for column in columns}
+    chosen = set()
     for row, value in rows.items():
-        chosen = _indices(value, "matrix (several choices per row)")
-        keys = set(answer.get(row, ()))
-        right += len(chosen & keys)
-        wrong += len(chosen - keys)
-    return max(0, right - wrong), sum(len(set(v)) for v in answer.values())
+        chosen.update((row, column) for column in _indices(value, "matrix (several choices per row)"))
+    tally: dict[int, int] = {}
+    for row, column in chosen:
+        tally[column] = tally.get(column, 0) + (1 if (row, column) in keyed else -1)
+    return sum(max(0, points) for points in tally.values()), len(keyed)
 
 
 def rationale(answer: Sequence[int], response: object) -> tuple[int, int]:

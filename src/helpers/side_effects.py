@@ -72,8 +72,6 @@ ONSET_LABELS = {
     "subacute": "Subacute (weeks to months)",
     "late": "Late (months or more)",
 }
-#: modality_subtypes.category of the bone-modifying drugs (supportive, not anti-cancer).
-BONE_MODIFYING = data.BONE_MODIFYING
 # Marker symbols for onset phase, so the chart does not rely on colour.
 ONSET_SYMBOLS = {"immediate": "circle", "acute": "square", "subacute": "diamond", "late": "triangle-up"}
 
@@ -81,10 +79,8 @@ ONSET_SYMBOLS = {"immediate": "circle", "acute": "square", "subacute": "diamond"
 def effects(modality_id: str, subtype_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Side-effect rows for a modality (whole-modality rows plus chosen forms).
 
-    Without ``subtype_ids`` every row of the modality is returned.  With them,
-    the whole-modality rows are included unless every chosen form is a
-    bone-modifying drug (category :data:`BONE_MODIFYING`): the targeted-therapy
-    class effects do not apply to denosumab or zoledronic acid.
+    Without ``subtype_ids`` every row of the modality is returned; with them,
+    the whole-modality rows and the rows of the chosen forms.
     """
     if modality_id not in MODALITY_ORDER:
         raise InputError(f"unknown treatment {modality_id!r}; choose from {', '.join(MODALITY_ORDER)}")
@@ -96,11 +92,7 @@ def effects(modality_id: str, subtype_ids: Iterable[str] | None = None) -> pd.Da
         unknown = sorted(wanted - known)
         if unknown:
             raise InputError(f"unknown form {unknown[0]!r} of {modality_id}; choose from {', '.join(sorted(known))}")
-        # Whole-modality rows describe the anti-cancer drugs; they do not apply to the
-        # bone-modifying drugs (denosumab, zoledronic acid), which have only their own rows.
-        categories = data.load("modality_subtypes").set_index("id")["category"].astype(str)
-        whole_applies = any(categories[s] != BONE_MODIFYING for s in wanted) if wanted else True
-        rows = rows[((rows["subtype_id"] == "") & whole_applies) | rows["subtype_id"].isin(wanted)]
+        rows = rows[(rows["subtype_id"] == "") | rows["subtype_id"].isin(wanted)]
     return cite_rows(rows.reset_index(drop=True))
 
 
@@ -483,7 +475,7 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
         raise InputError(f"unknown treatment {unknown[0]!r}; choose from {', '.join(MODALITY_ORDER)}")
     chosen = [m for m in MODALITY_ORDER if m in wanted]
     counts = data.side_effect_matrix().loc[chosen].T  # body systems as rows: long names read horizontally
-    effects_shown = data.anticancer_side_effects()
+    effects_shown = data.load("side_effects")
     cite_rows(effects_shown[effects_shown["modality_id"].isin(chosen)])
     names = _modality_names()
     values = counts.to_numpy()
@@ -516,10 +508,10 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
 def body_system_table():
     """Which side effects sit behind each cell of :func:`side_effect_heatmap`.
 
-    The rows are the heat map's own (:func:`helpers.data.anticancer_side_effects`, which
-    :func:`helpers.data.side_effect_matrix` counts), so a cell and its list cannot disagree.
+    The rows are the heat map's own (every row of side_effects.csv, which
+    :func:`helpers.data.side_effect_matrix` counts by treatment group), so a cell and its list cannot disagree.
     """
-    rows = cite_rows(data.anticancer_side_effects())
+    rows = cite_rows(data.load("side_effects"))
     names = _modality_names()
     systems = [s for s in rows["body_system"].cat.categories if (rows["body_system"] == s).any()]
     table = pd.DataFrame(
@@ -598,7 +590,7 @@ def onset_days_chart() -> go.Figure:
     rows = onset_rows()
     with_days = rows[rows["days"] != ""]
     fig = go.Figure()
-    patterns = dict(zip(MODALITY_ORDER, ("", "/", "x", ".", "+")))
+    patterns = dict(zip(MODALITY_ORDER, ("", "/", "x", ".", "+", "-")))
     for modality in MODALITY_ORDER:
         part = with_days[with_days["modality_id"] == modality]
         if part.empty:

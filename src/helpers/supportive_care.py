@@ -75,11 +75,17 @@ def urgency_labels() -> dict[str, str]:
     """
     tiers = data.load("escalation_tiers").sort_values("rank")
     return {str(t): str(w)[:1].upper() + str(w)[1:] for t, w in zip(tiers["id"], tiers["wording"])}
-TIMING_LABELS = {
-    "immediately": "Immediately",
-    "within_24_hours": "Within 24 hours",
-    "ongoing": "Start now and repeat",
-}
+
+
+#: mscc_actions.timing for an action that is not an escalation: it starts with the first actions and is
+#: repeated throughout (observations, supportive care).  Every other timing is an escalation tier.
+ONGOING = "ongoing"
+ONGOING_LABEL = "Start with the first actions and keep repeating"
+
+
+def timing_labels() -> dict[str, str]:
+    """mscc_actions.timing -> its label: the escalation tiers' own words, then :data:`ONGOING_LABEL`."""
+    return {**urgency_labels(), ONGOING: ONGOING_LABEL}
 
 
 def _modality_names() -> dict[str, str]:
@@ -362,14 +368,14 @@ def mscc_signs_table():
 
 
 def mscc_actions_table():
-    """What the nurse does for suspected MSCC, in order, and how fast."""
+    """What the nurse does for suspected MSCC, in order, and how fast (an escalation tier, or ongoing)."""
     actions = cite_rows(data.load("mscc_actions").sort_values("sequence"))
     table = pd.DataFrame(
         {
             "Step": actions["sequence"].astype(int),
             "Action": actions["action"],
             "What the nurse does": actions["detail"],
-            "How fast": [TIMING_LABELS[str(t)] for t in actions["timing"]],
+            "How fast": [timing_labels()[str(t)] for t in actions["timing"]],
             "Does practice vary?": [_varies_text(v, n) for v, n in zip(actions["practice_varies"], actions["practice_note"])],
         }
     )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from helpers import data
+from helpers import claims, data
 from helpers.calculators import HYPERTENSION_LIMITS_NOTE, ctcae_hypertension_grade
 from helpers.errors import InputError
 from helpers.explorer import Explorer
@@ -38,12 +38,14 @@ from helpers.tables import styled
 
 TARGETED = "targeted_therapy"
 CHEMO = "chemotherapy"
+#: The supportive bone-modifying drugs: their own group, beside targeted therapy, not part of it.
+BONE = "bone_modifying_agents"
 
 # -- how targeted therapy differs ---------------------------------------------
 
 CATEGORY_LABELS = {
     "anti_tumour": "The tumour (an anti-cancer treatment)",
-    "supportive_bone_targeted": "Bone (supportive: protects bone, does not treat the cancer)",
+    "supportive_bone": "Bone (supportive: protects bone, does not treat the cancer)",
     "structural_or_decompressive": "The spine's structure or pressure on nerves",
     "diagnostic": "Diagnosis",
 }
@@ -64,17 +66,19 @@ def how_it_works_table():
 
 
 def forms_table():
-    """The forms of targeted therapy in this collection and what each acts on."""
+    """The forms of targeted therapy in this collection and what each acts on, then the bone-modifying drugs."""
     subtypes = data.load("modality_subtypes")
-    rows = cite_rows(subtypes[subtypes["modality_id"] == TARGETED])
+    rows = cite_rows(subtypes[subtypes["modality_id"].isin([TARGETED, BONE])])
+    groups = dict(zip(data.load("modalities")["id"], data.load("modalities")["name"]))
     table = pd.DataFrame(
         {
+            "Group": [groups[m] for m in rows["modality_id"]],
             "Form": rows["name"],
             "What it acts on": [CATEGORY_LABELS[str(c)] for c in rows["category"]],
             "How it works": rows["description"],
         }
     )
-    return styled(table, "Forms of targeted therapy in this collection")
+    return styled(table, "Forms of targeted therapy in this collection, and the supportive bone-modifying drugs beside them")
 
 
 def recurrence_plan_table():
@@ -229,13 +233,13 @@ def side_effect_comparison_chart() -> go.Figure:
 def bone_agent_table():
     """Side effects of the bone-modifying drugs, which support bone and do not treat the cancer.
 
-    Only their own rows: the targeted-therapy class effects do not apply to
-    them (:func:`helpers.side_effects.effects`).
+    Their own group's rows (``bone_modifying_agents``): the targeted-therapy
+    class effects are not theirs.
     """
-    bone = ["denosumab", "zoledronic_acid"]
-    subtypes = data.load("modality_subtypes").set_index("id")
-    cite_rows(subtypes.loc[bone])
-    rows = side_effects.effects(TARGETED, bone)
+    subtypes = data.load("modality_subtypes")
+    subtypes = cite_rows(subtypes[subtypes["modality_id"] == BONE]).set_index("id")
+    bone = list(subtypes.index)
+    rows = side_effects.effects(BONE)
     rows = rows.sort_values("subtype_id", key=lambda s: s.map(bone.index), kind="stable")  # one drug, then the other
     table = pd.DataFrame(
         {
@@ -262,8 +266,17 @@ ACTION_LABELS = {
     "routine": "○ Routine: carry on with care as planned",
     "report": "△ Report to the prescriber before the next dose",
     "withhold": "■ Withhold bevacizumab and inform the prescriber",
-    "urgent": "⚠ Urgent: medical review now",
+    "urgent": "⚠ Medical review {tier}",  # the tier's words come from the vocabulary (escalation_tiers.csv)
 }
+
+
+#: The escalation tier (escalation_tiers.csv id) of the fastest action level.
+URGENT_TIER = "immediately"
+
+
+def action_label(level: str) -> str:
+    """The words of an action level; the fastest one shows its tier's words from the vocabulary."""
+    return ACTION_LABELS[level].format(tier=claims.wording(f"tier:{URGENT_TIER}"))
 
 
 def monitoring_situations() -> pd.DataFrame:
@@ -306,7 +319,7 @@ def situation_card(situation_id: str) -> str:
     if grade is not None:
         cite("nci_ctcae_v5")
     return str(macro("targeted.html.j2", "situation_card", CHECK_LABELS[str(row["check"])], row.to_dict(),
-                     ACTION_LABELS[str(row["action_level"])], grade, HYPERTENSION_LIMITS_NOTE,
+                     action_label(str(row["action_level"])), grade, HYPERTENSION_LIMITS_NOTE,
                      row["practice_note"] if row["practice_varies"] else None))
 
 
@@ -320,7 +333,7 @@ def all_situations_table():
             "Check": [CHECK_LABELS[str(c)] for c in rows["check"]],
             "Situation (synthetic)": [s + (f" (CTCAE v5.0 grade {g} from the numbers)" if g is not None else "")
                                       for s, g in zip(rows["situation"], grades)],
-            "Action level": [ACTION_LABELS[str(a)] for a in rows["action_level"]],
+            "Action level": [action_label(str(a)) for a in rows["action_level"]],
             "What the nurse does": rows["nurse_action"],
             "Practice varies": [note if varies else "" for varies, note in zip(rows["practice_varies"], rows["practice_note"])],
         }
@@ -399,9 +412,19 @@ PLAN_ROW = "This plan: last dose"
 _BASIS_COLOURS = {"drug_label": PALETTE[0], "other_guidance": PALETTE[1]}
 
 
-def _rule_label(label: str) -> str:
+def rule_label(rule) -> str:
+    """A timing rule in words, from its numbers: 'Label: stop at least 28 days before'."""
+    extra = f" {rule.extra_condition}" if getattr(rule, "extra_condition", "") else ""
+    if rule.period == "after_surgery":
+        return f"{rule.label}: restart no sooner than {int(rule.min_days)} days after{extra}"
+    if pd.isna(rule.max_days):
+        return f"{rule.label}: stop at least {int(rule.min_days)} days before{extra}"
+    return f"{rule.label}: stop {int(rule.min_days) / 7:g} to {int(rule.max_days) / 7:g} weeks before{extra}"
+
+
+def _rule_label(rule) -> str:
     # Two short lines: one long line per rule took a third of the chart's width.
-    return plotly_wrap(label, 34)
+    return plotly_wrap(rule_label(rule), 34)
 
 
 def plan_label_position(days: int) -> str:
@@ -418,7 +441,7 @@ def surgery_timeline(days: int) -> go.Figure:
     """
     check = surgery_gap_check(days)
     rules = surgery_rules()
-    rule_rows = [_rule_label(label) for label in rules["label"]]
+    rule_rows = [_rule_label(rule) for rule in rules.itertuples(index=False)]
     fig = go.Figure()
     for rule, row in zip(rules.itertuples(index=False), rule_rows):
         sign = -1 if rule.period == "before_surgery" else 1
@@ -426,7 +449,7 @@ def surgery_timeline(days: int) -> go.Figure:
         start, length = (-rule.min_days, rule.min_days) if sign < 0 else (0, rule.min_days)
         text = f"{rule.min_days} days" + ("" if pd.isna(rule.max_days) else f" (up to {int(rule.max_days)})")
         fig.add_trace(go.Bar(y=[row], x=[length], base=[start], orientation="h", marker=dict(color=colour),
-                             text=[text], textposition="inside", insidetextanchor="middle", name=rule.label,
+                             text=[text], textposition="inside", insidetextanchor="middle", name=rule_label(rule),
                              hoverinfo="skip", showlegend=False))
         if not pd.isna(rule.max_days):
             extra = int(rule.max_days) - int(rule.min_days)
@@ -499,5 +522,5 @@ __all__ = [
     "side_effect_comparison", "side_effect_comparison_table", "side_effect_comparison_chart", "bone_agent_table",
     "monitoring_situations", "situation_choices", "blood_pressure_grade", "situation_card", "all_situations_table",
     "monitoring_explorer", "surgery_rules", "surgery_rules_table", "GapCheck", "surgery_gap_check",
-    "surgery_timeline", "surgery_timing_view", "surgery_timing_explorer",
+    "surgery_timeline", "surgery_timing_view", "surgery_timing_explorer", "rule_label", "action_label",
 ]
