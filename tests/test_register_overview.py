@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from helpers import claims, data
+from helpers import claims, claims_lint, data
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -116,6 +116,35 @@ def test_the_dexamethasone_policy_note_shows_the_claims_dose():
     assert "{{mscc_dexamethasone_dose}}" in note and "16 mg" not in note
 
 
+
+# -- claims of other domains that 01 shows ---------------------------------------------------------
+
+def test_the_fracture_question_gives_open_or_percutaneous_fixation_for_gross_instability():
+    from helpers.quiz import load_quiz
+
+    question = next(q for q in load_quiz("01_treatment_overview") if q.id == "least_invasive_for_fracture")
+    # Laufer 2013 (NOMS): gross instability needs fixation, open or percutaneous in someone unfit for open surgery.
+    assert "percutaneous" in question.feedback and "cement alone is not enough" in question.feedback
+    assert "reserved" not in question.feedback
+
+
+def test_the_patient_is_taught_to_act_immediately_after_cement_and_with_neurological_signs():
+    cement = shown_point("patient_teaching", 6)
+    assert "chest pain or sudden breathlessness, call emergency services immediately" in cement
+    warning = shown_point("patient_teaching", 2)
+    # NICE NG234: neurological symptoms immediately; spinal pain alone within 24 hours.
+    assert "urgently, within 24 hours" in warning and "Weakness, numbness" in warning
+    assert warning.index("within 24 hours") < warning.index("immediately")
+
+
+def test_bevacizumab_and_cement_risks_in_01_come_from_the_register():
+    assert "{{bev_stop_before_surgery}}" in point("nursing_considerations", 5)
+    # The Avastin label: stop at least 28 days before elective surgery.
+    assert "at least 28 days before elective surgery" in shown_point("nursing_considerations", 5)
+    notes = (DATA / "instructor" / "01_treatment_overview.json").read_text(encoding="utf-8")
+    assert "{{band:vp_cement_embolism}}" in notes and "{{band:vp_cement_in_canal}}" in notes
+    assert not re.search(r"\brarely\b|\b28 days\b", notes)
+
 # -- the invasiveness scale (moved from test_clinical_corrections_b.py) ------------------------------
 
 def test_level_one_is_systemic_medicine_and_minimally_invasive_means_levels_two_and_three():
@@ -143,3 +172,52 @@ def test_the_shorter_stay_of_level_three_is_the_pooled_result_it_cites():
     # Hinojosa-Gonzalez 2022: mean difference -3.08 days (95% CI -4.50 to -1.66), favouring minimally invasive.
     assert (stay["estimate"], stay["ci_low"], stay["ci_high"]) == ("-3.08", "-4.50", "-1.66")
     assert stay["favours"] == "minimally_invasive"
+
+
+# -- the lint finds nothing in this domain's files ------------------------------------------------------
+
+DOMAIN_D = ("notebooks/00_start_here", "notebooks/01_treatment_overview", "data/quizzes/00_", "data/quizzes/01_",
+            "data/instructor/00_", "data/instructor/01_", "data/scenarios.csv", "data/scenario_modalities.csv",
+            "data/goals.csv", "data/modality_goals.csv", "data/subtype_goals.csv", "data/invasiveness_levels.csv")
+
+
+def test_the_lint_finds_no_typed_claim_in_the_start_and_overview_lessons():
+    notebooks = [r["notebook"] for r in raw("teaching_points")]
+    found = []
+    for finding in claims_lint.lint():
+        if finding.place.startswith("data/teaching_points.csv"):
+            number = int(re.search(r"row (\d+) ", finding.place).group(1))
+            if notebooks[number - 1] in ("00_start_here", "01_treatment_overview"):
+                found.append(str(finding))
+        elif finding.place.startswith(DOMAIN_D):
+            found.append(str(finding))
+    assert found == []
+
+
+# -- sources name their exact edition and what replaced them ---------------------------------------------
+
+def test_ctcae_v6_is_named_and_v5_says_why_it_is_kept():
+    sources = {r["id"]: r for r in raw("sources")}
+    v5, v6 = sources["nci_ctcae_v5"], sources["nci_ctcae_v6"]
+    assert "27 November 2017" in v5["edition"] and "22 July 2025" in v6["edition"]  # NCI's publication dates
+    assert v5["superseded_by"] == "nci_ctcae_v6" and "re-checking every grade" in v5["kept_because"]
+    glossary = next(r for r in raw("glossary") if r["id"] == "ctcae")
+    assert "version 6.0" in glossary["definition"] and "nci_ctcae_v6" in ids(glossary)
+
+
+def test_no_source_other_than_a_label_gives_only_its_year():
+    for row in raw("sources"):
+        if row["type"] == "drug_label":
+            continue  # drug labels: their revision month (domain C)
+        edition = row["edition"]
+        assert not re.fullmatch(r"published \d{4}", edition), row["id"]
+        assert "as read for this collection" not in edition or "not" in edition, row["id"]
+
+
+def test_guidelines_replaced_since_they_were_cited_are_named():
+    sources = {r["id"]: r["edition"] for r in raw("sources")}
+    # Checked 2026-12-01: ASTRO 2024 (Alcorn), ASCO VTE 2023 (Key), EANO-ESMO 2023 (Le Rhun), ASRA 5th edition 2025.
+    assert "2024" in sources["lutz2017_astro"] and "Alcorn" in sources["lutz2017_astro"]
+    assert "2023" in sources["key2020_asco_vte"]
+    assert "2023" in sources["lerhun2017_eano_esmo"]
+    assert "fifth edition" in sources["horlocker2018_asra"]
