@@ -3,6 +3,7 @@
 #   make lab        set up .venv and open JupyterLab on notebooks/00_start_here.ipynb
 #   make test       set up .venv (and the test browser) and run the whole suite
 #   make hub-test   a real JupyterHub on 127.0.0.1: a student follows the class link
+#   make hub-load   the same hub, STUDENTS=10 at once: times, memory, failures
 #   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
 #   make lock       re-resolve requirements/constraints.txt after changing a pin
 #
@@ -19,10 +20,10 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test
+.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test hub-load
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 venv: $(STAMP)
 
@@ -120,6 +121,16 @@ hub-test: $(STAMP) browser $(HUB_PROXY)
 	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
 	SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider tests/test_hub.py
 
+# A class on one hub (tests/test_hub_load.py): STUDENTS=N (default 10) log in at
+# once, follow the class link and run lesson 01; prints time from log-in to the
+# notebook executed (p50, p95, max), memory of the hub, each server and each
+# kernel, and failures (must be 0); the figures also go to build/hub-load.json.
+STUDENTS ?= 10
+hub-load: $(STAMP) browser $(HUB_PROXY)
+	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
+	STUDENTS=$(STUDENTS) SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider -s \
+		tests/test_hub_load.py
+
 # Teaching exports, from the stored outputs (nothing is executed, notebooks/
 # is never written).  NB=01 (or a slug or path) limits them to one notebook.
 #   make handouts     build/handouts/: offline HTML + A4 PDF per notebook (code hidden, answers folded)
@@ -149,6 +160,9 @@ class-links: $(STAMP)
 
 # Benchmarks: prints one table of timings, the floors measured in the same run,
 # and the targets.  Starts its own JupyterLab for the explorer latency.
-# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part.
+# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part;
+# ONLY=execution (or a comma list of sections, see benchmarks/bench.py) runs just those;
+# ROUNDS=N interleaved rounds of floor and lesson kernels (default 5).
 bench: $(STAMP) browser plotlyjs
-	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab)
+	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab) \
+		$(if $(ONLY),--only "$(ONLY)") $(if $(ROUNDS),--rounds $(ROUNDS))
