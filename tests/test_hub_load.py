@@ -13,7 +13,8 @@ student with the notebook open does.  Measured:
   lesson 01; printed as p50, p95 and max;
 * once every student has finished, with every kernel still running: the
   memory (RSS and PSS from /proc) of the hub, the proxy, each single-user
-  server and each kernel;
+  server and each kernel, and the CPU time each has used (the measure of
+  work a student costs that does not depend on how loaded the machine was);
 * failures (any error, timeout or cell error): must be 0.
 
 The browsers run on the same two cores as the hub and the servers, so the
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import threading
 import time
@@ -50,21 +52,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def process_memory(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) of one process in MB, from /proc."""
+def process_memory(pid: int) -> tuple[float, float, float]:
+    """(RSS MB, PSS MB, CPU seconds used so far, its finished children included) of one process, from /proc."""
     status = Path(f"/proc/{pid}/status").read_text()
     rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     pss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
-    return rss / 1024, pss / 1024
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return rss / 1024, pss / 1024, ticks / os.sysconf("SC_CLK_TCK")
 
 
-def kind_of(pid: int, hub_pid: int) -> str | None:
+LESSON_KERNEL = "kernel running lesson 01"
+OTHER_KERNEL = "kernel of a notebook JupyterLab opened (not run)"
+
+
+def kind_of(pid: int, hub_pid: int, lesson_kernels: set[str]) -> str | None:
     if pid == hub_pid:
         return "hub"
     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     if "ipykernel_launcher" in cmdline:
-        return "kernel"
+        kernel_id = re.search(r"kernel-([0-9a-f-]+)\.json", cmdline)
+        return LESSON_KERNEL if kernel_id and kernel_id.group(1) in lesson_kernels else OTHER_KERNEL
     if "jupyterhub-singleuser" in cmdline:
         return "single-user server"
     if "configurable-http-proxy" in cmdline:
@@ -72,11 +81,11 @@ def kind_of(pid: int, hub_pid: int) -> str | None:
     return None
 
 
-def memory_by_kind(marker: str, hub_pid: int) -> dict[str, list[tuple[float, float]]]:
-    found: dict[str, list[tuple[float, float]]] = {}
+def memory_by_kind(marker: str, hub_pid: int, lesson_kernels: set[str]) -> dict[str, list[tuple[float, float, float]]]:
+    found: dict[str, list[tuple[float, float, float]]] = {}
     for pid in marked_pids(marker):
         try:
-            kind = kind_of(pid, hub_pid)
+            kind = kind_of(pid, hub_pid, lesson_kernels)
             if kind:
                 found.setdefault(kind, []).append(process_memory(pid))
         except (OSError, StopIteration):
@@ -148,7 +157,14 @@ def test_a_class_logs_in_at_once_and_runs_lesson_01(tmp_path):
         for thread in threads:
             thread.join(timeout=900)
         wall = time.perf_counter() - wall
-        memory = memory_by_kind(hub.marker, hub.process.pid)  # every student's kernel still running
+        lesson_kernels = set()
+        for user in users:
+            try:
+                lesson_kernels |= {session["kernel"]["id"] for session in Server(hub.url, hub.token, user).get(
+                    "api/sessions") if session["path"].endswith(LESSON)}
+            except Exception as error:  # noqa: BLE001 - counted as that student's failure
+                records[user].setdefault("error", f"sessions: {error}")
+        memory = memory_by_kind(hub.marker, hub.process.pid, lesson_kernels)  # every student's kernel still running
         load_after = os.getloadavg()
     finally:
         hub_context.__exit__(None, None, None)
@@ -160,7 +176,7 @@ def test_a_class_logs_in_at_once_and_runs_lesson_01(tmp_path):
         "students": STUDENTS, "failures": len(failures), "failure_messages": failures,
         "wall_s": wall, "cores": os.cpu_count(), "load_average_before": load_before, "load_average_after": load_after,
         "per_student_s": records,
-        "memory_mb": {kind: [{"rss": r, "pss": p} for r, p in values] for kind, values in memory.items()},
+        "memory_mb": {kind: [{"rss": r, "pss": p, "cpu_s": c} for r, p, c in values] for kind, values in memory.items()},
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=1))
@@ -170,16 +186,18 @@ def test_a_class_logs_in_at_once_and_runs_lesson_01(tmp_path):
              f"  log-in to notebook executed (s):      {summary([r['total'] for r in done])}",
              f"    log-in to JupyterLab showing it (s): {summary([r['landing'] for r in done])}",
              f"    executing lesson 01 (s):            {summary([r['executing'] for r in done])}"]
-    for kind in ("hub", "proxy", "single-user server", "kernel"):
+    for kind in ("hub", "proxy", "single-user server", LESSON_KERNEL, OTHER_KERNEL):
         values = memory.get(kind, [])
         if values:
-            rss, pss = [v[0] for v in values], [v[1] for v in values]
-            lines.append(f"  memory, {kind} (MB, n={len(values)}): RSS median {statistics.median(rss):.0f} "
-                         f"max {max(rss):.0f}; PSS median {statistics.median(pss):.0f} max {max(pss):.0f}; "
-                         f"PSS total {sum(pss):.0f}")
-    total_pss = sum(p for values in memory.values() for _r, p in values)
-    lines.append(f"  memory, everything the hub started (PSS, MB): {total_pss:.0f}")
+            rss, pss, cpu = ([v[i] for v in values] for i in range(3))
+            lines.append(f"  {kind} (n={len(values)}): RSS median {statistics.median(rss):.0f} max {max(rss):.0f} MB; "
+                         f"PSS median {statistics.median(pss):.0f} max {max(pss):.0f}, total {sum(pss):.0f} MB; "
+                         f"CPU median {statistics.median(cpu):.1f} s, total {sum(cpu):.1f} s")
+    total_pss = sum(v[1] for values in memory.values() for v in values)
+    total_cpu = sum(v[2] for values in memory.values() for v in values)
+    lines.append(f"  everything the hub started: PSS {total_pss:.0f} MB; CPU {total_cpu:.1f} s "
+                 f"({total_cpu / STUDENTS:.1f} s a student)")
     lines.append(f"  failures: {len(failures)}" + "".join(f"\n    {u}: {m}" for u, m in failures.items()))
     print("\n" + "\n".join(lines))
     assert not failures, f"{len(failures)} of {STUDENTS} students failed: {failures}"
-    assert len(memory.get("kernel", [])) == STUDENTS, f"expected {STUDENTS} running kernels, found {memory.get('kernel')}"
+    assert len(memory.get(LESSON_KERNEL, [])) == STUDENTS, f"expected {STUDENTS} lesson kernels: {memory}"
