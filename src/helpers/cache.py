@@ -16,6 +16,7 @@ correct result, only for a fast one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -48,13 +49,15 @@ def cache_dir(*parts: str) -> Path | None:
     return folder if os.access(folder, os.W_OK) else None
 
 
+@functools.cache
 def code_fingerprint(*modules: str) -> str:
     """A short hash of the Python version and the source of helper modules.
 
     ``modules`` names modules of this package (``"render"``); with none, every
     ``.py`` file of the package counts.  Part of every cache key, so a change to
     the code that produced an entry (a new check, a new column type) makes the
-    old entry unreachable.
+    old entry unreachable.  Computed once per process: the code that runs is
+    the code that was imported, even if the files change afterwards.
     """
     digest = hashlib.sha1(sys.version.encode())
     here = Path(__file__).resolve().parent
