@@ -37,6 +37,7 @@ Timings are printed, never asserted: sizes are enforced by tests instead.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -103,16 +104,34 @@ print("BENCH" + _json.dumps(_times))
 '''
 
 
-def execute(nb: nbformat.NotebookNode) -> float:
+def execute(nb: nbformat.NotebookNode, cpu: list | None = None) -> float:
     """Seconds for one kernel: start, run every cell, shut down (nbclient, as ``make notebooks`` does).
 
-    The floor and the lessons are timed with this one function.
+    The floor and the lessons are timed with this one function.  If ``cpu`` is a
+    list, the CPU seconds used (the kernel's, read from /proc before it shuts
+    down, plus this process's: nbclient's side) are appended to it: a figure
+    that depends far less on the machine's load than the wall time.
     """
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
+    start, start_cpu = time.perf_counter(), time.process_time()
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        kernel_cpu = _cpu_seconds(getattr(getattr(client.km, "provisioner", None), "process", None))
+    wall = time.perf_counter() - start
+    if cpu is not None and kernel_cpu is not None:
+        cpu.append(kernel_cpu + time.process_time() - start_cpu)
+    return wall
+
+
+def _cpu_seconds(process) -> float | None:
+    """User + system CPU seconds of a running process (``None`` if unknown)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (AttributeError, OSError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def setup_only(path: Path) -> nbformat.NotebookNode:
@@ -154,24 +173,28 @@ def measure_execution(rounds: int, with_setup: bool = False) -> dict:
     kernel running only the set-up cell, then the whole lesson, all timed by :func:`execute`.
 
     Interleaving puts the floor and the lesson it is compared with under the same load.
+    A warm-up run of every notebook comes first: disk caches, and the validated data
+    snapshot and compiled templates of helpers.cache (made once per change of data/).
     """
-    result = {"rounds": rounds, "floor": [], "setup": [], "full": [],
+    result = {"rounds": rounds, "floor": [], "setup": [], "full": [], "floor_cpu": [], "full_cpu": [],
               "per_notebook": {p.stem: {"floor": [], "full": []} for p in NOTEBOOKS}}
     execute(floor_notebook())  # warm-up: disk caches, byte-compiled modules, the data snapshot
     for path in NOTEBOOKS:
         execute(nbformat.read(path, as_version=4))
     for _ in range(rounds):
-        floor, setup, full = [], [], []
+        floor, setup, full, floor_cpu, full_cpu = [], [], [], [], []
         for path in NOTEBOOKS:
-            floor.append(execute(floor_notebook()))
+            floor.append(execute(floor_notebook(), floor_cpu))
             if with_setup:
                 setup.append(execute(setup_only(path)))
-            full.append(execute(nbformat.read(path, as_version=4)))
+            full.append(execute(nbformat.read(path, as_version=4), full_cpu))
             result["per_notebook"][path.stem]["floor"].append(floor[-1])
             result["per_notebook"][path.stem]["full"].append(full[-1])
         result["floor"].append(floor)
         result["setup"].append(setup)
         result["full"].append(full)
+        result["floor_cpu"].append(sum(floor_cpu))
+        result["full_cpu"].append(sum(full_cpu))
     return result
 
 
@@ -386,6 +409,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="import-time repetitions")
     args = parser.parse_args()
     os.environ.setdefault("IPYTHONDIR", str(ROOT / "tests" / "offline_ipython"))
+    # As `make bytecode` does: the helpers load from bytecode, like the libraries of the floor.
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
+    compileall.compile_file(str(ROOT / "notebooks" / "this_copy.py"), quiet=1)
     wanted = set(filter(None, (w.strip() for w in args.only.split(",")))) or set(SECTIONS)
     if args.only_lab:
         wanted = {"lab"}
@@ -446,6 +472,10 @@ def report_execution(kernels: dict, add, wanted: set) -> None:
         add(f"floor: {n} bare-import kernels, per round (s, median (min-max))", spread(floor_sums, 1))
         add("collection / floor, per round (median (min-max))", spread(ratios), f"<= {COLLECTION_TARGET}",
             statistics.median(ratios) <= COLLECTION_TARGET)
+        cpu_ratios = [f / b for f, b in zip(kernels["full_cpu"], kernels["floor_cpu"]) if b]
+        if cpu_ratios:
+            add("CPU seconds (kernel + nbclient): collection / floor, per round (median (min-max))",
+                f"{spread(kernels['full_cpu'], 1)} / {spread(kernels['floor_cpu'], 1)} = {spread(cpu_ratios)}")
         for stem, times in kernels["per_notebook"].items():
             extra = [f - b for f, b in zip(times["full"], times["floor"])]
             add(f"    {stem}: lesson kernel / its floor kernel / difference (s, medians)",
