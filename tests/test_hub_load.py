@@ -97,6 +97,7 @@ def one_student(user: str, hub, link: str, barrier: threading.Barrier, record: d
     """Log in, follow the class link, run lesson 01; fills ``record`` (never raises)."""
     from playwright.sync_api import sync_playwright
 
+    passed_barrier = False
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -105,6 +106,7 @@ def one_student(user: str, hub, link: str, barrier: threading.Barrier, record: d
                 refused: list[str] = []
                 page.route("**/*", loopback_only(refused))
                 barrier.wait(timeout=300)  # every browser is up: the class logs in at once
+                passed_barrier = True
                 start = time.perf_counter()
                 follow(page, link, user)
                 landed = time.perf_counter()
@@ -118,6 +120,8 @@ def one_student(user: str, hub, link: str, barrier: threading.Barrier, record: d
                 browser.close()
     except Exception as error:  # noqa: BLE001 - every failure is counted and shown, not raised in a thread
         record["error"] = f"{type(error).__name__}: {error}"[:500]
+        if not passed_barrier:
+            barrier.abort()  # the others stop waiting for a student who will never come
 
 
 def summary(values: list[float]) -> str:
