@@ -233,6 +233,22 @@ def loopback_only(refused: list[str]):
     return handler
 
 
+@contextlib.contextmanager
+def student_browser(refused: list[str]):
+    """A page in a headless Chromium of its own, for one student; it may reach 127.0.0.1 only
+    (other requests are refused and noted in ``refused``, which the tests require to stay empty)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.route("**/*", loopback_only(refused))
+            yield page
+        finally:
+            browser.close()
+
+
 class Server:
     """A student's single-user server, through its REST API and kernel websocket."""
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hub_harness import (CHROMIUM, CHROMIUM_ARGS, HUB_ENV, NAME, SCREENSHOTS, STUDENT, HubError, Server,
-                         class_link, errors_in, follow, loopback_only, output_of, running_hub)
+from hub_harness import (CHROMIUM, HUB_ENV, NAME, SCREENSHOTS, STUDENT, HubError, Server, class_link, errors_in,
+                         follow, output_of, running_hub, student_browser)
 from working_copy import git, replace_in
 
 LESSON = "01_treatment_overview.ipynb"
@@ -55,59 +55,51 @@ def hub(tmp_path_factory):
 def test_a_student_follows_the_class_link_runs_a_lesson_and_keeps_edits_through_an_update(hub):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"headless Chromium not found at {CHROMIUM}: run 'make browser' or set CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
     link = class_link(hub["url"], hub["bare"].as_uri())
     clone = hub["home"] / NAME
     lesson_path = f"{NAME}/notebooks/{LESSON}"
     server = Server(hub["url"], hub["token"])
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            # Offline: the browser may reach the hub on 127.0.0.1 and nothing else.
-            refused: list[str] = []
-            page.route("**/*", loopback_only(refused))
-            # 1-2. The link clones the collection into the home folder and opens 00_start_here.
-            landed = follow(page, link)
-            assert landed.endswith(f"/user/{STUDENT}/lab/tree/{NAME}/notebooks/00_start_here.ipynb")
-            assert (clone / "notebooks" / "00_start_here.ipynb").is_file()
-            assert (clone / "data" / "datapackage.json").is_file()
-            assert git(clone, "remote", "get-url", "origin").strip() == hub["bare"].as_uri()
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "hub-first-visit.png"))
-            # The class settings reached the image: JupyterLab does not ask to fetch Jupyter news.
-            notification = server.get("lab/api/settings/@jupyterlab/apputils-extension:notification")
-            assert notification["schema"]["properties"]["fetchNews"]["default"] == "false"
+    # Offline: the browser may reach the hub on 127.0.0.1 and nothing else.
+    refused: list[str] = []
+    with student_browser(refused) as page:
+        # 1-2. The link clones the collection into the home folder and opens 00_start_here.
+        landed = follow(page, link)
+        assert landed.endswith(f"/user/{STUDENT}/lab/tree/{NAME}/notebooks/00_start_here.ipynb")
+        assert (clone / "notebooks" / "00_start_here.ipynb").is_file()
+        assert (clone / "data" / "datapackage.json").is_file()
+        assert git(clone, "remote", "get-url", "origin").strip() == hub["bare"].as_uri()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "hub-first-visit.png"))
+        # The class settings reached the image: JupyterLab does not ask to fetch Jupyter news.
+        notification = server.get("lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert notification["schema"]["properties"]["fetchNews"]["default"] == "false"
 
-            # 3. The lesson runs in the student's kernel, using the clone's helpers.
-            first = server.execute(lesson_path)
-            assert not errors_in(first), errors_in(first)
-            assert OLD_DELIVERY in output_of(first, "c007")
+        # 3. The lesson runs in the student's kernel, using the clone's helpers.
+        first = server.execute(lesson_path)
+        assert not errors_in(first), errors_in(first)
+        assert OLD_DELIVERY in output_of(first, "c007")
 
-            # 4. The student edits the lesson (near its top) and saves it.
-            mine = server.notebook(lesson_path)
-            intro = next(c for c in mine.cells[1:] if c.cell_type == "markdown")
-            intro.source += "\n\n" + STUDENT_NOTE
-            server.save(lesson_path, mine)
-            # The instructor publishes a note near the end of the same lesson and a data correction.
-            work = hub["work"]
-            theirs = nbformat.read(work / "notebooks" / LESSON, as_version=4)
-            last = [c for c in theirs.cells if c.cell_type == "markdown"][-3]
-            last.source += "\n\n" + UPSTREAM_NOTE
-            nbformat.write(theirs, work / "notebooks" / LESSON)
-            replace_in(work / "data" / "modalities.csv", OLD_DELIVERY,
-                       OLD_DELIVERY.replace("theatre", f"theatre {DATA_MARKER}"))
-            git(work, "commit", "-q", "-am", "Correct the lesson and one table")
-            git(work, "push", "-q", "origin", "main")
+        # 4. The student edits the lesson (near its top) and saves it.
+        mine = server.notebook(lesson_path)
+        intro = next(c for c in mine.cells[1:] if c.cell_type == "markdown")
+        intro.source += "\n\n" + STUDENT_NOTE
+        server.save(lesson_path, mine)
+        # The instructor publishes a note near the end of the same lesson and a data correction.
+        work = hub["work"]
+        theirs = nbformat.read(work / "notebooks" / LESSON, as_version=4)
+        last = [c for c in theirs.cells if c.cell_type == "markdown"][-3]
+        last.source += "\n\n" + UPSTREAM_NOTE
+        nbformat.write(theirs, work / "notebooks" / LESSON)
+        replace_in(work / "data" / "modalities.csv", OLD_DELIVERY,
+                   OLD_DELIVERY.replace("theatre", f"theatre {DATA_MARKER}"))
+        git(work, "commit", "-q", "-am", "Correct the lesson and one table")
+        git(work, "push", "-q", "origin", "main")
 
-            # Following the link again pulls and merges.
-            follow(page, link)
-            page.screenshot(path=str(SCREENSHOTS / "hub-after-update.png"))
-            assert not refused, f"the student's browser asked for other hosts: {refused}"
-        finally:
-            browser.close()
+        # Following the link again pulls and merges.
+        follow(page, link)
+        page.screenshot(path=str(SCREENSHOTS / "hub-after-update.png"))
+        assert not refused, f"the student's browser asked for other hosts: {refused}"
 
     merged = json.dumps(server.notebook(lesson_path).cells)
     assert STUDENT_NOTE in merged, "the student's edit was lost"

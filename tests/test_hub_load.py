@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from hub_harness import (CHROMIUM, CHROMIUM_ARGS, HUB_ENV, NAME, HubError, Server, class_link, errors_in, follow,
-                         loopback_only, marked_pids, running_hub)
+from hub_harness import (CHROMIUM, HUB_ENV, NAME, HubError, Server, class_link, errors_in, follow, marked_pids,
+                         running_hub, student_browser)
 from working_copy import ROOT
 
 STUDENTS = int(os.environ.get("STUDENTS", "10"))
@@ -95,29 +95,21 @@ def memory_by_kind(marker: str, hub_pid: int, lesson_kernels: set[str]) -> dict[
 
 def one_student(user: str, hub, link: str, barrier: threading.Barrier, record: dict) -> None:
     """Log in, follow the class link, run lesson 01; fills ``record`` (never raises)."""
-    from playwright.sync_api import sync_playwright
-
     passed_barrier = False
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                refused: list[str] = []
-                page.route("**/*", loopback_only(refused))
-                barrier.wait(timeout=300)  # every browser is up: the class logs in at once
-                passed_barrier = True
-                start = time.perf_counter()
-                follow(page, link, user)
-                landed = time.perf_counter()
-                results = Server(hub.url, hub.token, user).execute(f"{NAME}/notebooks/{LESSON}", keep_kernel=True)
-                done = time.perf_counter()
-                record.update(landing=landed - start, executing=done - landed, total=done - start)
-                problems = errors_in(results) + [f"asked for another host: {url}" for url in refused]
-                if problems:
-                    record["error"] = "; ".join(problems)[:500]
-            finally:
-                browser.close()
+        refused: list[str] = []
+        with student_browser(refused) as page:
+            barrier.wait(timeout=300)  # every browser is up: the class logs in at once
+            passed_barrier = True
+            start = time.perf_counter()
+            follow(page, link, user)
+            landed = time.perf_counter()
+            results = Server(hub.url, hub.token, user).execute(f"{NAME}/notebooks/{LESSON}", keep_kernel=True)
+            done = time.perf_counter()
+            record.update(landing=landed - start, executing=done - landed, total=done - start)
+            problems = errors_in(results) + [f"asked for another host: {url}" for url in refused]
+            if problems:
+                record["error"] = "; ".join(problems)[:500]
     except Exception as error:  # noqa: BLE001 - every failure is counted and shown, not raised in a thread
         record["error"] = f"{type(error).__name__}: {error}"[:500]
         if not passed_barrier:
