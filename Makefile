@@ -3,6 +3,7 @@
 #   make lab        set up .venv and open JupyterLab on notebooks/00_start_here.ipynb
 #   make test       set up .venv (and the test browser) and run the whole suite
 #   make hub-test   a real JupyterHub on 127.0.0.1: a student follows the class link
+#   make hub-load   the same hub, STUDENTS=10 at once: times, memory, failures
 #   make notebooks  re-execute every notebook in place (FORCE=1 overwrites local edits)
 #   make claims     regenerate docs/claims.md and the record of when each claim was checked
 #   make lock       re-resolve requirements/constraints.txt after changing a pin
@@ -20,12 +21,19 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test claims
+.PHONY: lab test notebooks lock venv bytecode browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test hub-load claims
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 venv: $(STAMP)
+
+# This copy's helpers byte-compiled, as pip compiles an installed package: every
+# kernel then loads them from bytecode even where PYTHONDONTWRITEBYTECODE is set
+# (as on these machines and in CI), instead of compiling about 15 modules from
+# source again in each kernel (0.1-0.2 s a lesson).  Incremental, and git-ignored.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q src notebooks/this_copy.py >/dev/null
 
 # Creates $(VENV) if needed and installs the pinned packages named by $(1).
 define install_into_venv
@@ -85,12 +93,12 @@ lab: $(LAB_STAMP) $(LAB_SETTINGS)
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
 # notebook's cells in one worker, which nbval needs.
-test: $(STAMP) browser plotlyjs
+test: $(STAMP) browser plotlyjs bytecode
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests notebooks
 
-notebooks: $(STAMP)
+notebooks: $(STAMP) bytecode
 	$(PY) tools/build_notebooks.py $(if $(FORCE),--force) $(NB)
 
 # The claims register's reviewer view (docs/claims.md) and the record of when each
@@ -127,6 +135,16 @@ hub-test: $(STAMP) browser $(HUB_PROXY)
 	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
 	SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider tests/test_hub.py
 
+# A class on one hub (tests/test_hub_load.py): STUDENTS=N (default 10) log in at
+# once, follow the class link and run lesson 01; prints time from log-in to the
+# notebook executed (p50, p95, max), memory of the hub, each server and each
+# kernel, and failures (must be 0); the figures also go to build/hub-load.json.
+STUDENTS ?= 10
+hub-load: $(STAMP) browser $(HUB_PROXY)
+	@$(PY) tools/hub/image_recipe.py --env $(HUB_ENV)
+	STUDENTS=$(STUDENTS) SPINE_HUB_ENV="$(abspath $(HUB_ENV))" $(VENV)/bin/pytest -p no:cacheprovider -s \
+		tests/test_hub_load.py
+
 # Teaching exports, from the stored outputs (nothing is executed, notebooks/
 # is never written).  NB=01 (or a slug or path) limits them to one notebook.
 #   make handouts     build/handouts/: offline HTML + A4 PDF per notebook (code hidden, answers folded)
@@ -157,6 +175,9 @@ class-links: $(STAMP)
 
 # Benchmarks: prints one table of timings, the floors measured in the same run,
 # and the targets.  Starts its own JupyterLab for the explorer latency.
-# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part.
-bench: $(STAMP) browser plotlyjs
-	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab)
+# SKIP_TESTS=1 leaves out the (slow) test-suite timing, SKIP_LAB=1 the JupyterLab part;
+# ONLY=execution (or a comma list of sections, see benchmarks/bench.py) runs just those;
+# ROUNDS=N interleaved rounds of floor and lesson kernels (default 5).
+bench: $(STAMP) browser plotlyjs bytecode
+	$(PY) benchmarks/bench.py $(if $(SKIP_TESTS),--skip-tests) $(if $(SKIP_LAB),--skip-lab) \
+		$(if $(ONLY),--only "$(ONLY)") $(if $(ROUNDS),--rounds $(ROUNDS))

@@ -84,7 +84,7 @@ def test_a_corrected_row_updates_its_note_and_no_other_and_a_rebuild_updates_not
     data.clear_cache()
     corrected = build(tmp_path, "corrected", NOW + 7200)
     log = import_deck(collection, corrected)
-    assert (len(log.new), len(log.duplicate)) == (0, 202)
+    assert (len(log.new), len(log.duplicate)) == (0, 203)
     assert [note.fields[0] for note in log.updated] == ["Adjuvant therapy What does it mean?"]
     note_id = collection.db.scalar("select id from notes where guid = ?", flashcards.guid("glossary:adjuvant"))
     note = collection.get_note(note_id)
@@ -94,7 +94,7 @@ def test_a_corrected_row_updates_its_note_and_no_other_and_a_rebuild_updates_not
     assert note.mod == NOW + 7200
 
     log = import_deck(collection, build(tmp_path, "once_more", NOW + 9000))
-    assert (len(log.updated), len(log.duplicate)) == (0, 203)
+    assert (len(log.updated), len(log.duplicate)) == (0, 204)
 
 
 def test_changed_card_css_updates_the_note_type(setting, tmp_path, monkeypatch):

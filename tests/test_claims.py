@@ -326,3 +326,14 @@ def test_sources_of_a_claim_join_a_row_that_did_not_list_them(data_copy):
     _write(data_copy / "glossary.csv", rows)
     data.clear_cache()
     assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_ng234;nice_cg75"
+
+
+def test_a_quiz_read_twice_shows_the_claims_wording_both_times(tmp_path):
+    # The second read comes from the "checked before" cache (helpers.cache): it must still resolve.
+    quiz = tmp_path / "q.json"
+    quiz.write_text(json.dumps({"questions": [{"feedback": "Act {{tier:immediately}}."}]}), encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}", encoding="utf-8")
+    first = data.read_checked_json(quiz, schema, "q.json")
+    second = data.read_checked_json(quiz, schema, "q.json")
+    assert first == second == {"questions": [{"feedback": "Act immediately."}]}

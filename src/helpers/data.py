@@ -219,6 +219,8 @@ def clear_cache() -> None:
     _package.cache_clear()
     _load.cache_clear()
     _load_resolved.cache_clear()
+    _checked_load.cache_clear()
+    _snapshots.clear()
     _JOINS.clear()
     import sys
 
@@ -590,6 +592,135 @@ def _check_sources(table: _Table, folder: str, columns: dict[str, list[object]])
 #: Checks that need more than one cell or table, run after the generic ones.
 _TABLE_CHECKS = {"side_effect_evidence": _check_incidence_evidence, "claims": _check_claims,
                  "sources": _check_sources}
+
+
+# --------------------------------------------------------------------------
+# Validated snapshot: every table checked once per change of the data folder
+# --------------------------------------------------------------------------
+#
+# Checking the tables is the same work in every kernel while the data folder
+# is unchanged.  The first kernel that loads from a folder hashes all of its
+# files (every file, so a table, schema or claims file added later counts),
+# the helpers' code and the library versions; on a miss it checks every table
+# with the loader above and, only if all pass, stores them (each table
+# pickled) in the cache folder of :mod:`helpers.cache`.  The next kernels
+# unpickle just the tables they use.  A folder with a broken table gets no
+# snapshot, so each table is then checked as it is loaded, with the same
+# one-line errors as before.  :func:`clear_cache` forgets which snapshot a
+# folder has.
+
+_SNAPSHOTS_KEPT = 8
+_snapshots: dict[str, dict[str, bytes] | None] = {}
+_checked_load = _load  # the loader above: reads and checks one table
+
+
+def _snapshot_key(folder: str) -> str:
+    import hashlib
+    import sys
+
+    import numpy as np
+
+    from helpers.cache import code_fingerprint
+
+    root = Path(folder)
+    digest = hashlib.sha1(f"{code_fingerprint()} pandas {pd.__version__} numpy {np.__version__} "
+                          f"pickle {sys.version_info[:2]}".encode())
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _snapshot(folder: str) -> dict[str, bytes] | None:
+    """Each table of ``folder`` pickled, all checked; ``None`` when there is none (a broken table, no cache)."""
+    if folder in _snapshots:
+        return _snapshots[folder]
+    import os
+    import pickle
+
+    from helpers import cache
+
+    _snapshots[folder] = tables = None  # while checking, tables referred to are checked directly
+    store = cache.cache_dir("data")
+    try:
+        key = _snapshot_key(folder) if store is not None else None
+    except OSError:
+        key = None
+    if key is not None:
+        path = store / f"{key}.pickle"
+        tables = cache.read_pickle(path)
+        if isinstance(tables, dict):
+            try:
+                os.utime(path)  # most recently used: kept when older snapshots are pruned
+            except OSError:
+                pass
+        else:
+            try:
+                tables = {name: pickle.dumps(_checked_load(folder, name), protocol=pickle.HIGHEST_PROTOCOL)
+                          for name in _names_in(folder)}
+            except Exception:  # a broken table: no snapshot; each load reports its own error
+                tables = None
+            else:
+                cache.write_pickle(path, tables)
+                cache.prune(store, "*.pickle", _SNAPSHOTS_KEPT)
+    _snapshots[folder] = tables
+    return tables
+
+
+def _names_in(folder: str) -> list[str]:
+    """Names of the tables in the data package at ``folder``."""
+    return [r["name"] for r in _package(folder)["resources"]]
+
+
+@cache
+def _load(folder: str, name: str) -> pd.DataFrame:  # noqa: F811 - the snapshot in front of the checked loader
+    tables = _snapshot(folder)
+    if tables is not None and name in tables:
+        import pickle
+
+        return pickle.loads(tables[name])
+    return _checked_load(folder, name)  # unknown names and folders without a snapshot: the usual checks and errors
+
+
+_JSON_CHECKS_KEPT = 200
+_checked_json = read_checked_json  # the reader above: parses and checks one JSON file
+
+
+def read_checked_json(path: Path, schema_path: Path, shown: str) -> object:  # noqa: F811 - cached in front
+    """A JSON file checked against a JSON Schema (see the reader above), checked once per change.
+
+    Importing jsonschema alone cost every lesson with a quiz about 0.15 s.  When
+    the file, its schema and the helpers' code are byte for byte those of an
+    earlier successful check, the file is only parsed; anything else goes to
+    the full check, with its errors.
+    """
+    import hashlib
+
+    from helpers import cache
+
+    store = cache.cache_dir("json-checked")
+    try:
+        content, schema = Path(path).read_bytes(), Path(schema_path).read_bytes()
+        text = content.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        store = None
+    if store is None:
+        return _checked_json(path, schema_path, shown)
+    key = hashlib.sha1(b"\0".join([cache.code_fingerprint().encode(), shown.encode(), schema, content])).hexdigest()
+    marker = store / key
+    if marker.exists():
+        try:
+            # checked before: parse, then replace the claim placeholders (the claims may have changed since)
+            return _resolve_json(json.loads(text), shown, ())
+        except json.JSONDecodeError:
+            pass  # cannot happen for checked bytes; the full check reports it
+    checked = _checked_json(path, schema_path, shown)
+    try:
+        marker.touch()
+    except OSError:
+        pass
+    cache.prune(store, "*", _JSON_CHECKS_KEPT)
+    return checked
 
 
 # --------------------------------------------------------------------------

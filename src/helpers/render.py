@@ -38,11 +38,41 @@ def split_ids(source_ids: object) -> list[str]:
     return []
 
 
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's file bytecode cache, where a failed read or write is a cache miss, never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry: compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between kernels (see :mod:`helpers.cache`).
+
+    Jinja2 checks each entry against a hash of its template's source; the
+    folder name adds Jinja2's version and this module's source (which holds
+    the environment's settings), so a change to either starts afresh.
+    """
+    from helpers.cache import cache_dir, code_fingerprint
+
+    folder = cache_dir("templates", f"jinja2-{jinja2.__version__}-{code_fingerprint('render')}")
+    return _QuietBytecodeCache(str(folder), "%s.cache") if folder is not None else None
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescape on for every template)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        bytecode_cache=_bytecode_cache(),  # compiling the templates cost each lesson 0.03-0.1 s
         autoescape=True,
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
         trim_blocks=True,
@@ -116,21 +146,34 @@ def escape_figure_text(fig):
     text and hover templates are written by the helpers and are left alone;
     annotation positions on a category axis are escaped like the categories.
     """
+    # Only values that change are assigned again: each assignment goes through
+    # plotly's validators, and most text has nothing to escape.
     for trace in fig.data:
         for key in _TRACE_TEXT:
-            if key in trace and trace[key] is not None:
+            if key in trace and _needs_escaping(trace[key]):
                 trace[key] = _safe(trace[key])
     for name in list(fig.layout):
         if name.startswith(("xaxis", "yaxis")):
             axis = fig.layout[name]
             for key in ("categoryarray", "ticktext"):
-                if axis[key] is not None:
+                if _needs_escaping(axis[key]):
                     axis[key] = _safe(axis[key])
     for annotation in fig.layout.annotations or ():
         for key in ("x", "y"):
-            if isinstance(annotation[key], str):
+            if isinstance(annotation[key], str) and _needs_escaping(annotation[key]):
                 annotation[key] = plotly_safe(annotation[key])
     return fig
+
+
+def _needs_escaping(value: object) -> bool:
+    """Whether :func:`_safe` would change ``value`` (some text in it holds a ``<`` or ``>``)."""
+    if isinstance(value, str):
+        return ("<" in value or ">" in value) and plotly_safe(value) != value
+    if isinstance(value, (list, tuple)):
+        return any(_needs_escaping(v) for v in value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        return any(_needs_escaping(v) for v in value.flat)
+    return False
 
 
 def escaped_figure(builder):

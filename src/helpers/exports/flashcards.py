@@ -284,7 +284,7 @@ def modality_red_flag_cards(notebook_dir: Path) -> list[Flashcard]:
             continue
         cards.append(Flashcard(
             note_id=f"modality_red_flags:{modality_id}",
-            front=front_html(f"Red flags with {name.lower()}", question="Which signs need urgent action?"),
+            front=front_html(f"Red flags with {name.lower()}", question="Which signs need action, and how fast?"),
             back=back_html(rows=list(zip(rows["effect"], rows["red_flags"]))),
             sources=sources_html(list(rows["source_ids"])),
             tags=(tag("red_flags"), *_modality_tags(modality_id, notebook_dir)),
@@ -307,7 +307,7 @@ def notebook_red_flag_cards(notebook_dir: Path) -> list[Flashcard]:
         cards.append(Flashcard(
             note_id=f"notebook_red_flags:{slug}",
             front=front_html(f"Red flags: {title}", context=f"notebook {slug[:2]}",
-                             question="Which signs need urgent action?"),
+                             question="Which signs need action, and how fast?"),
             back=back_html(items=list(rows["text"])),
             sources=sources_html(list(rows["source_ids"])),
             tags=(tag("red_flags"), tag("notebook", slug), *modality_tags),
@@ -316,17 +316,20 @@ def notebook_red_flag_cards(notebook_dir: Path) -> list[Flashcard]:
 
 
 def emergency_sign_cards(notebook_dir: Path) -> list[Flashcard]:
-    """Warning signs of metastatic spinal cord compression: how urgent, and what to do."""
+    """Warning signs of metastatic spinal cord compression: how fast to act (the tier's words), and what to do."""
+    from helpers.supportive_care import STAGE_LABELS, urgency_labels
+
     notebooks = [tag("notebook", s) for s in notebooks_mentioning("cord compression", notebook_dir)]
+    tiers = urgency_labels()
     cards = []
     for _, row in data.load("emergency_signs").iterrows():
         cards.append(Flashcard(
             note_id=f"emergency_sign:{row['id']}",
             front=front_html(row["sign"], context="possible sign of spinal cord compression",
-                             question="How urgent is it, and what does the nurse do?"),
+                             question="How fast does the nurse act, and what does the nurse do?"),
             back=back_html(rows=[
-                ("How urgent", str(row["urgency"]).replace("_", " ").capitalize()),
-                ("Stage", str(row["stage"]).replace("_", " ").capitalize()),
+                ("How fast", tiers[str(row["urgency"])]),
+                ("Stage", STAGE_LABELS[str(row["stage"])]),
                 ("What the nurse does", row["nurse_action"]),
             ]),
             sources=sources_html(row["source_ids"]),
