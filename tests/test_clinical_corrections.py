@@ -45,8 +45,6 @@ def stage(case_id: str, name: str) -> dict[str, str]:
     return next(r for r in rows("case_stages") if r["case_id"] == case_id and r["stage"] == name)
 
 
-
-
 # -- finding 19: dexamethasone --------------------------------------------------------------
 
 def test_dexamethasone_teaching_matches_nice_and_names_pjp():
@@ -96,7 +94,6 @@ def test_every_scored_case_records_ecog_and_the_fitness_reasoning_uses_it():
 
 
 # -- the thoracic spine and the seed page ----------------------------------------------------
-
 
 
 def test_seed_page_is_a_source_and_its_clot_error_is_corrected_where_taught():

@@ -43,9 +43,6 @@ def sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.;:!?])\s+", " ".join(text.split()))
 
 
-
-
-
 def test_cafe_key_accepts_the_published_paired_change():
     q = question("05_interventional_radiology", "cafe_fall")
     for value in (8.3, 8.5):
