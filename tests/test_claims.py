@@ -337,3 +337,55 @@ def test_a_quiz_read_twice_shows_the_claims_wording_both_times(tmp_path):
     first = data.read_checked_json(quiz, schema, "q.json")
     second = data.read_checked_json(quiz, schema, "q.json")
     assert first == second == {"questions": [{"feedback": "Act immediately."}]}
+
+
+# -- the whole collection, and what is generated from it -----------------------------------------
+
+def test_no_reader_visible_text_types_a_claim_outside_the_register():
+    findings = claims_lint.lint()
+    assert not findings, f"{len(findings)} typed claim(s), e.g.:\n" + "\n".join(str(f) for f in findings[:20])
+
+
+def _narrative_texts() -> list[str]:
+    """Texts whose values are case data (quiz prompts, case narrative), resolved as readers see them."""
+    out = []
+    for place, text, values_allowed in claims_lint.reader_texts():
+        if values_allowed:
+            out.append(claims.resolve(text, place))
+    return out
+
+
+def test_the_generated_flashcards_and_lms_files_type_no_claim(tmp_path):
+    import sys
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import lms  # tools/lms.py
+    from helpers.exports import flashcards
+
+    texts = []
+    for card in flashcards.notes():
+        texts += [(f"flashcard {card.note_id}: {name}", str(getattr(card, name)))
+                  for name in ("front", "back") if getattr(card, name, "")]
+    for path in lms.build(tmp_path):
+        if path.name.startswith("clinical_judgment"):
+            continue  # the cases' records are case data; tests/test_judgment_exports.py lints those files
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                members = [(f"{path.name}/{n}", archive.read(n)) for n in archive.namelist() if n.endswith(".xml")]
+        else:
+            members = [(path.name, path.read_bytes())]
+        for name, content in members:
+            root = ET.fromstring(content)
+            skipped = {id(e) for parent in root.iter() if parent.tag.split("}")[-1] in ("name", "qtimetadata")
+                       for e in parent.iter()}  # a question's name is its prompt cut short; metadata are ids
+            for element in root.iter():
+                if id(element) in skipped:
+                    continue
+                if element.text and element.text.strip():
+                    texts.append((f"{name}: <{element.tag.split('}')[-1]}>", element.text))
+    assert len(texts) > 500
+    findings = claims_lint.lint_generated(texts, claims_lint.register_renderings(), _narrative_texts())
+    assert not findings, f"{len(findings)} typed claim(s) in generated files, e.g.:\n" + \
+        "\n".join(str(f) for f in findings[:20])

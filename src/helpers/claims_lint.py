@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -92,6 +93,9 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\b[CTLS]\d{1,2}\s?(?:–|-|to)\s?[CTLS]?\d{1,2}\b|\b[CTLS]\d{1,2}\b", "a vertebral level"),
     _allow(r"\b(?:19|20)\d{2}\b", "a year"),
     _allow(r"estimated time:?\W*\d+ minutes|\btime\W+\d+ min", "how long a lesson takes to study, not a clinical timing"),
+    _allow(rf"\bAnswer:\s+{_NUM}(?:\s?\(±{_NUM}\))?\s?\S*(?:\s\S+)?",
+           "the key of a numeric question as an export prints it; tests/test_quiz_keys.py ties each key to the "
+           "register or a calculator"),
     # -- surgery, interventional radiology, MSCC and the cases (02, 05, 08) --
     _allow(r"\brare primary (?:bone|spinal) tumou?rs?\b|\btumou?rs? inside the spinal cord are rare\b",
            "how unusual a diagnosis is among cancers (chordoma, a tumour inside the cord), not how often an effect happens"),
@@ -169,16 +173,20 @@ def _allowed(text: str, start: int, end: int) -> bool:
     return False
 
 
-def find(text: str, *, values_allowed: bool = False) -> list[tuple[str, str]]:
-    """(kind, phrase) for each typed claim in ``text`` (placeholders and filled markers already removed)."""
+def _find_spans(text: str, *, values_allowed: bool = False) -> list[tuple[str, re.Match]]:
     out = []
     for kind, pattern in DETECTORS.items():
         if values_allowed and kind in VALUE_KINDS:
             continue
         for match in pattern.finditer(text):
             if not _allowed(text, match.start(), match.end()):
-                out.append((kind, match.group(0)))
+                out.append((kind, match))
     return out
+
+
+def find(text: str, *, values_allowed: bool = False) -> list[tuple[str, str]]:
+    """(kind, phrase) for each typed claim in ``text`` (placeholders and filled markers already removed)."""
+    return [(kind, match.group(0)) for kind, match in _find_spans(text, values_allowed=values_allowed)]
 
 
 def lint_text(place: str, text: str, *, values_allowed: bool = False) -> list[Finding]:
@@ -327,16 +335,17 @@ def lint_generated(texts: Iterable[tuple[str, str]], rendered: Iterable[str],
     text is read, longest first; ``narrative`` texts whose values are case data (removed too, after their
     band words and escalation phrases have been checked at the source).
     """
-    pieces = {t for t in (*rendered, *narrative) if t}
-    pieces |= {t[:1].upper() + t[1:] for t in pieces}  # the |cap form, at the start of a sentence
-    removals = sorted(pieces, key=len, reverse=True)
+    pieces = {" ".join(html.unescape(_TAG.sub(" ", t)).split()) for t in (*rendered, *narrative) if t}
+    pieces |= {p[:1].upper() + p[1:] for p in pieces}  # the |cap form, at the start of a sentence
+    # One pattern, longest pieces first, matched only between words (a short piece must not cut a number).
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in sorted(pieces, key=len, reverse=True)))
     out: list[Finding] = []
     for place, text in texts:
-        clean = _TAG.sub(" ", text)
-        for piece in removals:
-            if piece in clean:
-                clean = clean.replace(piece, " ")
-        out.extend(Finding(place, kind, phrase) for kind, phrase in find(clean))
+        clean = " ".join(html.unescape(_TAG.sub(" ", text)).split())
+        covered = [(m.start(), m.end()) for m in pattern.finditer(clean)]  # rendered from the register
+        for kind, match in _find_spans(clean):  # read in full, so an allow rule sees its context
+            if not any(a <= match.start() and match.end() <= b for a, b in covered):
+                out.append(Finding(place, kind, match.group(0)))
     return out
 
 
@@ -410,3 +419,28 @@ def repeated_statements(root: Path | None = None, *, similarity: float = 0.9) ->
             if score >= similarity:
                 found.append((round(score, 2), place, items[other][0], sentence))
     return sorted(found, key=lambda f: (-f[0], f[1], f[2]))
+
+
+def register_renderings(folder: str | None = None) -> set[str]:
+    """Every text the register renders: claims, tiers, strengths, evidence rows and frequency phrases.
+
+    Generated files (flashcards, LMS exports) show these; :func:`lint_generated` takes them out before it
+    reads what is left, so only text typed somewhere else can be reported.
+    """
+    from helpers import claims, data
+    from helpers import side_effects as se
+
+    out: set[str] = set()
+    out.update(claims.register()["wording"].astype(str))
+    out.update(data.load("escalation_tiers")["wording"].astype(str))
+    out.update(data.load("recommendation_strengths")["wording"].astype(str))
+    for _i, row in data.load("side_effect_evidence").iterrows():
+        out.add(se.evidence_text(row))
+    for _i, row in data.load("side_effects").iterrows():
+        out.add(se.frequency_phrase(row))
+        out.add(se.band_text(str(row["id"])))
+        out.add(claims.wording(f"band:{row['id']}"))
+        out.add(claims.wording(f"freq:{row['id']}"))
+        if row["frequency_note"]:
+            out.add(str(row["frequency_note"]))
+    return out
