@@ -282,6 +282,19 @@ def test_a_changed_number_fails_until_its_check_date_changes(tmp_path):
     assert claims_index.update_lock(root) == [] and claims_index.stale_rows(root) == []
 
 
+def test_a_row_changed_again_on_its_check_day_is_recorded_only_when_named(tmp_path):
+    root = tmp_path / "collection"
+    shutil.copytree(DATA, root / "data")
+    rows = _rows(root / "data" / "claims.csv")
+    row = next(r for r in rows if r["checked_on"] == "2026-12-01")
+    row["locator"] += " (and its table 2)"
+    _write(root / "data" / "claims.csv", rows)
+    assert claims_index.update_lock(root, today="2026-12-01") != []  # changed, date unchanged: refused
+    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-02") != []  # the date is not today
+    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-01") == []
+    assert claims_index.stale_rows(root) == []
+
+
 def test_places_name_the_table_row_and_the_flashcard():
     where = claims_index.places(ROOT)
     assert "table emergency_signs, row limb_weakness (nurse_action); also its red-flag flashcard" in \
@@ -290,15 +303,75 @@ def test_places_name_the_table_row_and_the_flashcard():
 
 # -- sources name their edition and what supersedes them ----------------------------------------
 
-def test_a_superseded_source_must_say_why_it_is_still_cited(data_copy):
+def test_a_row_citing_a_superseded_source_fails_unless_the_source_says_why(data_copy):
     rows = _rows(data_copy / "sources.csv")
     row = next(r for r in rows if r["id"] == "nice_cg75")
     assert row["superseded_by"] == "nice_ng234" and row["kept_because"]
     row["kept_because"] = ""
     _write(data_copy / "sources.csv", rows)
     data.clear_cache()
-    with pytest.raises(DataError, match="superseded by 'nice_ng234': say why"):
+    data.load("sources")  # a superseded source with no reason is a record of what replaced it ...
+    with pytest.raises(DataError) as info:  # ... and whatever still cites it fails, naming its own row
+        data.load("escalation_tiers")  # NICE's tiers cite CG75 beside NG234
+    message = str(info.value)
+    assert "escalation_tiers.csv: row 1 (line 2 of the file), field 'source_ids'" in message
+    assert "'nice_cg75' is superseded by 'nice_ng234'" in message and "kept_because" in message
+
+
+def test_only_a_superseded_source_gives_a_reason_to_keep_it(data_copy):
+    rows = _rows(data_copy / "sources.csv")
+    next(r for r in rows if r["id"] == "nice_ng234")["kept_because"] = "still good"
+    _write(data_copy / "sources.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match="only a superseded source says why it is kept"):
         data.load("sources")
+
+
+def _superseded_citations(folder: Path) -> list[tuple[str, str]]:
+    """(place, source id) for every table row, claim or JSON item that cites a superseded source with no reason."""
+    sources = _rows(folder / "sources.csv")
+    unexplained = {r["id"] for r in sources if r["superseded_by"] and not r["kept_because"]}
+    found = []
+    for path in sorted(folder.glob("*.csv")):
+        if path.name in ("sources.csv", "review_log.csv"):  # the review log records what was read on a date
+            continue
+        for number, row in enumerate(_rows(path), start=1):
+            found += [(f"{path.name} row {number}", s) for s in (row.get("source_ids") or "").split(";") if s in unexplained]
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "source_ids" and isinstance(item, str):
+                    found.extend((where, s) for s in item.split(";") if s in unexplained)
+                else:
+                    walk(item, f"{where}/{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{where}/{i}")
+
+    for path in sorted(folder.glob("*/*.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")), f"{path.parent.name}/{path.name}")
+    return found
+
+
+def test_nothing_cites_a_superseded_source_without_a_reason_tables_and_json():
+    assert _superseded_citations(DATA) == []
+    # The superseded sources still cited, each for a reason its row gives (checked 2026-12-01); the ASTRO 2017
+    # update only for its re-treatment remark beside the 2024 guideline.
+    sources = {r["id"]: r for r in _rows(DATA / "sources.csv")}
+    still_cited = {i for i, r in sources.items() if r["superseded_by"] and r["kept_because"]}
+    assert still_cited == {"nice_cg75", "nci_ctcae_v5", "arevalo2013_pdph", "lutz2017_astro", "neuss2016_asco_ons"}
+    astro = [r for r in _rows(DATA / "claims.csv") if "lutz2017_astro" in r["source_ids"].split(";")]
+    assert [(r["id"], r["source_ids"]) for r in astro] == [("rt_single_fraction_pain_relief", "alcorn2024_astro;lutz2017_astro")]
+
+
+def test_a_quiz_item_citing_a_replaced_guideline_is_found(data_copy):
+    path = data_copy / "quizzes" / "07_side_effects_and_supportive_care.json"
+    quiz = json.loads(path.read_text(encoding="utf-8"))
+    quiz["questions"][0]["source_ids"] += ";key2020_asco_vte"  # ASCO VTE 2020, replaced by the 2023 update
+    path.write_text(json.dumps(quiz, ensure_ascii=False), encoding="utf-8")
+    assert _superseded_citations(data_copy) == [
+        ("quizzes/07_side_effects_and_supportive_care.json/questions/0", "key2020_asco_vte")]
 
 
 def test_every_source_names_its_edition_and_every_label_its_drug():

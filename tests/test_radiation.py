@@ -228,7 +228,7 @@ def test_builders_record_their_sources():
     radiation.cord_limits_table()
     radiation.level_explorer()
     cited = set(lesson._cited)
-    assert {"fowler1989_lq", "lutz2017_astro", "kirkpatrick2010_quantec_cord", "sahgal2013_myelopathy",
+    assert {"fowler1989_lq", "alcorn2024_astro", "kirkpatrick2010_quantec_cord", "sahgal2013_myelopathy",
             "kirkpatrick2008_lq_srs", "icon_spine_rt"} <= cited
 
 
@@ -237,4 +237,4 @@ def test_tables_cite_only_the_rows_they_show():
     radiation.supportive_medicines_table()
     radiation.technique_table()
     assert "avastin_uspi" not in lesson._cited and "dh2008_intrathecal" not in lesson._cited
-    assert "key2020_asco_vte" in lesson._cited
+    assert "key2023_asco_vte" in lesson._cited

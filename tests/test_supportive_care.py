@@ -167,4 +167,4 @@ def test_builders_record_their_sources():
     sc.mscc_actions_table()
     assert {"nice_ng234", "nice_cg75"} <= set(lesson._cited)
     sc.medicines_table()
-    assert {"horlocker2018_asra", "nhlbi_vte", "dexamethasone_label"} <= set(lesson._cited)
+    assert {"kopp2025_asra", "nhlbi_vte", "dexamethasone_label"} <= set(lesson._cited)
