@@ -124,7 +124,7 @@ def test_grace_sins_total():
     # Scoring pain 3/2/1 (a common slip) would not change this total, but scoring L1 as mobile (2) would.
     assert_numeric_key("sins_grace", result.total, 14, wrong=(13, 15))
     feedback = question("sins_grace").feedback
-    assert "= 14 out of 18" in feedback and "13 to 18 means the spine is unstable" in feedback
+    assert "= 14 out of 18" in feedback and "A total of 13–18 means the spine is unstable" in feedback  # Fisher 2010
     assert (calc.sins_category(12), calc.sins_category(13)) == ("potentially unstable", "unstable")
 
 
@@ -133,7 +133,7 @@ def test_walter_sins_total():
     assert (result.total, result.category) == (9, "potentially unstable")
     assert result.total == cases.scores("myeloma_vcf").sins.total
     assert_numeric_key("walter_sins_total", result.total, 9, wrong=(8, 10))
-    assert "Total 9, in the 7 to 12 band (potentially unstable)" in question("walter_sins_total").feedback
+    assert "Total 9, in the 7–12 band (potentially unstable)" in question("walter_sins_total").feedback
     assert "His SINS is 9 (potentially unstable)" in question("walter_why_cement").feedback
 
 

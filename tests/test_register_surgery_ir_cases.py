@@ -232,8 +232,10 @@ def test_the_cord_compression_prompt_does_not_presuppose_surgery_first():
     note = json.loads((DATA / "instructor" / "01_treatment_overview.json").read_text(encoding="utf-8"))
     prompt = next(p for p in note["discussion_prompts"] if p["id"] == "cord_compression_sequence")
     assert prompt["prompt"].startswith("In the scenario where a tumour presses on the spinal cord, when does surgery")
-    assert "Only for selected people" in prompt["suggested_answer"]
-    assert "radiation alone is usual" in prompt["suggested_answer"] and "{{surg_patchell_walking}}" in prompt["suggested_answer"]
+    assert prompt["suggested_answer"].startswith("{{surg_mscc_surgery_or_radiation|cap}}.")
+    assert "{{surg_patchell_walking}}" in prompt["suggested_answer"]
+    role = claim("surg_mscc_surgery_or_radiation")["text"]
+    assert "is for selected people" in role and "radiation alone is usual" in role
 
 
 def test_patchell_claim_is_the_trial_as_published():

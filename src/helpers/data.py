@@ -592,7 +592,7 @@ def _check_claims(table: _Table, folder: str, columns: dict[str, list[object]]) 
                                                   "instead of typing it")
         if any(m.group(1) is None for m in PLACEHOLDER.finditer(text)):
             raise table.error(number, "text", "a claim's wording may not refer to another claim; allowed: "
-                                              "{{tier:id}}, {{strength:id}}, {{band:id}}, {{freq:id}}, {{evidence:id}}")
+                                              "{{tier:id}}, {{strength:id}}, {{band:id}}, {{freq:id}}, {{evidence:id}}, {{outcome:id}}")
         try:
             _resolve_text(folder, text, inside_claim=True)
         except DataError as error:
