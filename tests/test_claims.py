@@ -248,6 +248,28 @@ def test_generated_files_are_read_after_the_register_wording_is_taken_out():
     assert [(f.place, f.phrase) for f in found] == [("deck: card 2", "2 hours"), ("deck: card 3", "immediately")]
 
 
+def test_no_clinical_sentence_is_written_in_two_places():
+    # Issue 18: a statement written twice is a copy that will drift; it becomes a claim, or is said once and
+    # referred to (the 08 instructor notes name the case stage whose question they discuss).
+    found = claims_lint.repeated_statements()
+    assert not found, f"{len(found)} sentence(s) written in two places, e.g.:\n" + "\n".join(
+        f"{place} and {other}: {sentence!r}" for _score, place, other, sentence in found[:10])
+
+
+def test_a_new_copy_of_a_sentence_is_found_but_the_skeleton_is_not(tmp_path):
+    root = _collection_copy(tmp_path)
+    rows = _rows(root / "data" / "glossary.csv")
+    # A clinical sentence copied from a side-effect row, and a sentence of the lesson skeleton.
+    rows[0]["definition"] += (" Check calcium before starting and during treatment, especially with kidney disease."
+                              " Every table, chart and statement above is drawn from these sources.")
+    _write(root / "data" / "glossary.csv", rows)
+    pairs = [(place, other, sentence.rstrip(".;")) for _s, place, other, sentence in claims_lint.repeated_statements(root)
+             if "data/glossary.csv: row 1 " in place + other]
+    assert [(sorted(p.split(":")[0] for p in (place, other)), sentence) for place, other, sentence in pairs] == [
+        (["data/glossary.csv", "data/side_effects.csv"],
+         "Check calcium before starting and during treatment, especially with kidney disease")]
+
+
 def _collection_copy(tmp_path: Path) -> Path:
     root = tmp_path / "collection"
     for part in ("data", "notebooks"):
