@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -309,12 +311,45 @@ def test_a_row_changed_again_on_its_check_day_is_recorded_only_when_named(tmp_pa
     shutil.copytree(DATA, root / "data")
     rows = _rows(root / "data" / "claims.csv")
     row = next(r for r in rows if r["checked_on"] == "2026-12-01")
+    other = next(r for r in rows if r["id"] != row["id"])
     row["locator"] += " (and its table 2)"
     _write(root / "data" / "claims.csv", rows)
-    assert claims_index.update_lock(root, today="2026-12-01") != []  # changed, date unchanged: refused
-    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-02") != []  # the date is not today
+
+    def still_stale() -> bool:
+        stale = claims_index.stale_rows(root)
+        return len(stale) == 1 and repr(row["id"]) in stale[0] and "changed since it was checked" in stale[0]
+
+    # Changed, date unchanged, not named: refused, and the test over the real data would fail.
+    refused = claims_index.update_lock(root, today="2026-12-01")
+    assert len(refused) == 1 and repr(row["id"]) in refused[0] and still_stale()
+    # Naming does not work wholesale or by accident: every id, an unchanged row beside it, an unknown id,
+    # or a date that is not today each record nothing.
+    every_id = [r["id"] for r in rows]
+    for named, today in ((every_id, "2026-12-01"), ([row["id"], other["id"]], "2026-12-01"),
+                         ([row["id"], "no_such_claim"], "2026-12-01"), ([row["id"]], "2026-12-02")):
+        refused = claims_index.update_lock(root, rechecked=named, today=today)
+        assert refused and any(repr(row["id"]) in line for line in refused) and still_stale(), named
+    assert any("not today" in line for line in claims_index.update_lock(root, rechecked=[row["id"]],
+                                                                        today="2026-12-02"))
+    # The person who re-checked it names exactly that row, on the day its checked_on says.
     assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-01") == []
     assert claims_index.stale_rows(root) == []
+    # Named again with nothing changed since: refused (there is nothing to record).
+    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-01") != []
+
+
+def test_make_claims_takes_rechecked_from_its_command_line_only():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    by_hand = subprocess.run(["make", "-n", "-C", str(ROOT), "claims", "RECHECKED=bev_half_life"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert by_hand.returncode == 0 and "--rechecked bev_half_life" in by_hand.stdout
+    from_env = subprocess.run(["make", "-n", "-C", str(ROOT), "claims"], env={**env, "RECHECKED": "bev_half_life"},
+                              capture_output=True, text=True, timeout=60)
+    assert from_env.returncode != 0 and "--rechecked" not in from_env.stdout
+    assert "RECHECKED must be given on the make command line" in from_env.stderr
+    plain = subprocess.run(["make", "-n", "-C", str(ROOT), "claims"], env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert plain.returncode == 0 and "tools/claims.py" in plain.stdout and "--rechecked" not in plain.stdout
 
 
 def test_places_name_the_table_row_and_the_flashcard():
