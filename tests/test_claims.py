@@ -321,11 +321,22 @@ def test_a_row_that_shows_a_claim_cites_the_claims_sources():
 
 def test_sources_of_a_claim_join_a_row_that_did_not_list_them(data_copy):
     rows = _rows(data_copy / "glossary.csv")
-    rows[0]["definition"] += " Act {{tier:within_24_hours}}."
+    rows[0]["definition"] += " Suspect it with {{neutropenic_sepsis_trigger}}."
     rows[0]["source_ids"] = "nci_dictionary"
     _write(data_copy / "glossary.csv", rows)
     data.clear_cache()
-    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_ng234;nice_cg75"
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_cg151"
+
+
+def test_a_tier_word_does_not_cite_every_guideline_that_uses_the_tier(data_copy):
+    # Review finding: "immediately" in a shunt or clot red flag cited NICE CG151 and NG234, which say
+    # nothing about shunts or clots.  The tier's words are shared; the row's own sources stand for it.
+    rows = _rows(data_copy / "glossary.csv")
+    rows[0]["definition"] += " Report it {{tier:immediately}}."
+    rows[0]["source_ids"] = "nci_dictionary"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary"
 
 
 def test_a_quiz_read_twice_shows_the_claims_wording_both_times(tmp_path):
