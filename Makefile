@@ -43,9 +43,12 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 # What a student needs for `make lab`: the collection only (no test tools, so
 # no nbclassic and its "migration plan to Notebook 7" banner), plus the
-# class JupyterLab settings (no pop-up asking to fetch Jupyter news).
+# class JupyterLab settings (no pop-up asking to fetch Jupyter news) and the
+# server setting that saves lessons without live-control views, so a reopened
+# lesson shows static faces instead of "model not found" (helpers.saving).
 LAB_STAMP := $(VENV)/.lab-installed-$(SETUP_HASH)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/spine-notebooks.json
 
 $(LAB_STAMP): pyproject.toml requirements/constraints.txt
 	$(call install_into_venv,.)
@@ -55,6 +58,10 @@ $(LAB_STAMP): pyproject.toml requirements/constraints.txt
 $(LAB_SETTINGS): tools/jupyterlab/overrides.json $(LAB_STAMP)
 	@mkdir -p $(@D)
 	@cp tools/jupyterlab/overrides.json $@
+
+$(LAB_SERVER_CONFIG): tools/jupyterlab/spine-notebooks.json $(LAB_STAMP)
+	@mkdir -p $(@D)
+	@cp tools/jupyterlab/spine-notebooks.json $@
 
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
@@ -78,7 +85,7 @@ $(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
 # open the notebook's folder, and its URL cannot carry JupyterLab's
 # file-browser-path parameter.
 LAB_START := /lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/
-lab: $(LAB_STAMP) $(LAB_SETTINGS)
+lab: $(LAB_STAMP) $(LAB_SETTINGS) $(LAB_SERVER_CONFIG)
 	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. '--LabApp.default_url=$(LAB_START)'
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict

@@ -60,6 +60,24 @@ def test_every_place_copies_the_one_overrides_file(place):
     assert "share/jupyter/lab/settings" in text
 
 
+@pytest.mark.parametrize("place", ["Makefile", "postBuild", "docs/class-deployment.md"])
+def test_every_place_installs_the_save_setting(place):
+    # JupyterLab reads extension switches only from jupyter_server_config.d/ (issue 22, item 1)
+    text = (ROOT / place).read_text(encoding="utf-8")
+    assert "tools/jupyterlab/spine-notebooks.json" in text
+    assert "etc/jupyter/jupyter_server_config.d" in text
+
+
+def test_the_save_setting_enables_the_helpers_server_extension():
+    import importlib
+
+    config = json.loads((ROOT / "tools" / "jupyterlab" / "spine-notebooks.json").read_text(encoding="utf-8"))
+    enabled = config["ServerApp"]["jpserver_extensions"]
+    assert enabled == {"helpers.saving": True}
+    module = importlib.import_module("helpers.saving")
+    assert module._jupyter_server_extension_points() == [{"module": "helpers.saving"}]
+
+
 def test_make_lab_installs_the_collection_without_the_test_tools():
     # -W: as if pyproject.toml had just changed, so make shows the whole set-up
     plan = make_dry_run("lab", "-W", "pyproject.toml")
@@ -68,6 +86,7 @@ def test_make_lab_installs_the_collection_without_the_test_tools():
     assert all("[dev]" not in line for line in installs), installs
     assert "[dev]" in make_dry_run("venv", "-W", "pyproject.toml")
     assert "tools/jupyterlab/overrides.json" in plan
+    assert "tools/jupyterlab/spine-notebooks.json" in plan
 
 
 def free_port() -> int:

@@ -28,6 +28,7 @@ NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT / "src"))
 
 from helpers.course import navigation_markdown  # noqa: E402
+from helpers.saving import drop_widget_views  # noqa: E402
 
 NAV_TAG = "navigation"
 TIMEOUT_S = 300
@@ -52,23 +53,6 @@ def refresh_navigation(nb: nbformat.NotebookNode, slug: str) -> None:
         text = navigation_markdown(slug)
         for cell in cells:
             cell.source = text
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def drop_widget_views(nb: nbformat.NotebookNode) -> None:
-    """Remove widget views from stored outputs.
-
-    With no widget state stored, a view can never be drawn from the file: a
-    static page shows the output's static face, JupyterLab draws the static
-    face until the cell runs, and running the cell makes a fresh view.  The
-    view's model id is random, so keeping it would change the file on every
-    build.
-    """
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def clean(nb: nbformat.NotebookNode) -> None:
