@@ -80,13 +80,17 @@ $(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
 	@touch $@
 
 # The repository is the server root, with the first notebook open and the file
-# browser at the root (so data/ and docs/ are in view).  The start page is the
-# default URL rather than a file argument: a file argument makes the file browser
-# open the notebook's folder, and its URL cannot carry JupyterLab's
-# file-browser-path parameter.
-LAB_START := /lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/
+# browser at the root (so data/ and docs/ are in view).  Both come from a
+# JupyterLab workspace (tools/jupyterlab/spine-start.jupyterlab-workspace,
+# copied afresh on every start, under the file name JupyterLab gives the
+# workspace "spine-start"), so the start address has no query of its own: the
+# address JupyterLab prints for copying is then .../lab/workspaces/spine-start?token=...
+# (a query in the start address gave "...?file-browser-path=/?token=...", which
+# opened a log-in page).
+LAB_WORKSPACES := $(VENV)/share/jupyter/lab/workspaces
+LAB_START := /lab/workspaces/spine-start
 lab: $(LAB_STAMP) $(LAB_SETTINGS) $(LAB_SERVER_CONFIG)
-	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. '--LabApp.default_url=$(LAB_START)'
+	mkdir -p $(LAB_WORKSPACES) && cp tools/jupyterlab/spine-start.jupyterlab-workspace $(LAB_WORKSPACES)/spine-start-c45d.jupyterlab-workspace && $(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. --LabApp.workspaces_dir=$(LAB_WORKSPACES) --LabApp.default_url=$(LAB_START)
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
