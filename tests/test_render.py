@@ -37,8 +37,6 @@ CHROMIUM_ARGS = [
 ]
 DRAW_TIMEOUT_MS = 30_000
 
-pytestmark = pytest.mark.browser
-
 
 def local_assets() -> dict[str, tuple[Path, str]]:
     """URL prefix → (local file or folder, content type)."""
@@ -106,6 +104,7 @@ def export_html(path: Path, out_dir: Path) -> tuple[Path, int]:
     return target, charts
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_static_page_contract(path, browser, tmp_path):
     html_file, expected_charts = export_html(path, tmp_path)
@@ -160,6 +159,7 @@ def stored_figures(path: Path) -> list[dict]:
     ]
 
 
+@pytest.mark.browser
 def test_the_partial_bundle_has_every_trace_type_the_notebooks_use_and_plotlys_version(browser):
     """The bundle itself says which trace types and which version it has."""
     from export_common import plotly_bundle_file
@@ -198,3 +198,56 @@ def cells_that_render_empty(page, source: str) -> list[str]:
     if len(raw) != len(shown):
         return [f"{len(raw)} <td> in the source but {len(shown)} in the browser"]
     return [cell.strip()[:80] for cell, text in zip(raw, shown) if cell.strip() and not text]
+
+
+_HREF = re.compile(r"""href=["']([^"']+)["']""")
+_MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def notebook_links(path: Path) -> list[str]:
+    """Every link target of a notebook: in its markdown and in its stored HTML outputs."""
+    nb = nbformat.read(path, as_version=4)
+    links = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            links += _MD_LINK.findall(cell.source) + _HREF.findall(cell.source)
+        for output in cell.get("outputs", []):
+            links += _HREF.findall(str(output.get("data", {}).get("text/html", "")))
+    return links
+
+
+def where_a_link_goes(href: str) -> str | None:
+    """Why ``href`` would not open the same thing on nbviewer, on a hub and in JupyterLab (None: it does).
+
+    Those three resolve a relative link against different addresses (nbviewer's is
+    /github/OWNER/REPO/blob/BRANCH/notebooks/), so only three forms are safe: an
+    in-page anchor, a sibling notebook, and an absolute http(s) address; a link to one
+    of the collection's own files must be its GitHub page, and that file must exist.
+    """
+    from helpers.course import BRANCH, REPOSITORY
+
+    if href.startswith("#"):
+        return None
+    if re.fullmatch(r"\d\d_[A-Za-z0-9_]+\.ipynb(#[\w-]*)?", href):
+        return None if (ROOT / "notebooks" / href.split("#")[0]).is_file() else "no such notebook"
+    own = f"https://github.com/{REPOSITORY}/blob/{BRANCH}/"
+    if href.startswith(own):
+        return None if (ROOT / href[len(own):].split("#")[0]).exists() else "no such file in the repository"
+    if href.startswith(("https://", "http://")):
+        return None
+    return "a relative link outside notebooks/ (404 on nbviewer)"
+
+
+def test_where_a_link_goes_refuses_the_link_that_broke():
+    assert where_a_link_goes("../docs/clinical-review.md")
+    assert where_a_link_goes("https://github.com/spine-oncology-nursing/spine-cancer-treatment-notebooks/blob/main/docs/nope.md")
+    assert where_a_link_goes("99_missing.ipynb")
+    assert where_a_link_goes(
+        "https://github.com/spine-oncology-nursing/spine-cancer-treatment-notebooks/blob/main/docs/clinical-review.md") is None
+    assert where_a_link_goes("01_treatment_overview.ipynb") is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_link_opens_on_nbviewer_a_hub_and_jupyterlab(path):
+    broken = [(href, why) for href in notebook_links(path) if (why := where_a_link_goes(href))]
+    assert broken == [], f"{path.name}: {broken[:5]}"
