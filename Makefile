@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test
+.PHONY: lab test notebooks lock venv browser plotlyjs axe clean help handouts slides instructor class-links bench lms flashcards hub-test
 
 help:
 	@sed -n '3,9p' Makefile
@@ -79,6 +79,18 @@ $(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
 	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
+# axe-core (npm, pinned in tools/axe/package-lock.json), the accessibility
+# rules the accessibility test injects into each exported page.  Keyed on the
+# lock file like plotly.js; offline afterwards.
+AXE_STAMP := tools/axe/node_modules/.installed-$(shell sha1sum tools/axe/package-lock.json | cut -c1-12)
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch axe-core (sudo apt-get install npm)" >&2; exit 1; }
+	@echo "Installing axe-core into tools/axe/node_modules (first run only)..."
+	@cd tools/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
 # The repository is the server root, with the first notebook open and the file
 # browser at the root (so data/ and docs/ are in view).  Both come from a
 # JupyterLab workspace (tools/jupyterlab/spine-start.jupyterlab-workspace,
@@ -95,7 +107,7 @@ lab: $(LAB_STAMP) $(LAB_SETTINGS) $(LAB_SERVER_CONFIG)
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
 # notebook's cells in one worker, which nbval needs.
-test: $(STAMP) browser plotlyjs
+test: $(STAMP) browser plotlyjs axe
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests notebooks
@@ -113,7 +125,7 @@ lock:
 	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
 
 clean:
-	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules tools/plotlyjs/node_modules build .pytest_cache
+	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules tools/plotlyjs/node_modules tools/axe/node_modules build .pytest_cache
 
 # A whole class on a real JupyterHub (tests/test_hub.py, about 2 minutes once
 # set up): builds .venv-hub with the image recipe of docs/class-deployment.md

@@ -10,9 +10,14 @@ outside request is refused.
 
 Contract: every chart drawn; no page error; no widget error or "model not
 found"; no widget drawn (twice or at all: widget state is not stored); no
-form control outside a chart or a knowledge-check answer; no table cell that
-holds text in the page source renders empty (text read as a tag, such as
-CTCAE's "<LLN to 1,500/mm³", vanishes in the browser).
+form control outside a chart, a chart's own menu or a knowledge-check answer;
+no table cell that holds text in the page source renders empty (text read as
+a tag, such as CTCAE's "<LLN to 1,500/mm³", vanishes in the browser).
+Accessibility (issue 22): every chart is a described figure with its data as
+a table; no "Share chart" button in a chart's toolbar; every chart menu works
+from the keyboard; axe-core finds no serious or critical violation in the
+collection's own content (tests/axe_check.py; nbviewer's page:
+tests/test_accessibility.py).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbconvert import HTMLExporter
+
+from axe_check import chart_menus_work_from_the_keyboard, describe, violations
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -57,6 +64,10 @@ def local_assets() -> dict[str, tuple[Path, str]]:
 
 @pytest.fixture(scope="module")
 def browser():
+    from axe_check import axe_missing
+
+    if axe_missing():
+        pytest.fail(axe_missing())
     if not Path(CHROMIUM).exists():
         pytest.fail(f"headless Chromium not found at {CHROMIUM}: run 'make test' (it installs it) or set CHROMIUM")
     from playwright.sync_api import sync_playwright
@@ -133,7 +144,8 @@ def test_static_page_contract(path, browser, tmp_path):
     )
     dead_controls = page.evaluate(
         """Array.from(document.querySelectorAll('input, select, button, textarea'))
-             .filter(el => !el.closest('.plotly-graph-div') && !el.closest('details'))
+             .filter(el => !el.closest('.plotly-graph-div') && !el.closest('details')
+                           && !el.closest('figure.spine-chart .spine-chart-control'))
              .map(el => el.outerHTML.slice(0, 80))"""
     )
     assert dead_controls == [], f"{path.name}: controls that do nothing without a kernel: {dead_controls}"
@@ -143,6 +155,22 @@ def test_static_page_contract(path, browser, tmp_path):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+
+    # every chart a described figure with its data as a table; no "Share chart" button
+    undescribed = page.evaluate(
+        """Array.from(document.querySelectorAll('.plotly-graph-div')).filter(d => {
+             const f = d.closest('figure.spine-chart');
+             return !f || !f.getAttribute('aria-label') || !f.querySelector('.spine-chart-text table tbody tr');
+           }).length""")
+    assert undescribed == 0, f"{path.name}: {undescribed} charts without a text alternative"
+    if expected_charts:
+        assert page.locator(".modebar-btn").count() > 0, "no chart toolbar drawn: the check below would be vacuous"
+    assert page.locator(".modebar-btn[data-title^='Share']").count() == 0, f"{path.name}: a 'Share chart' button"
+    keyboard = chart_menus_work_from_the_keyboard(page)
+    assert keyboard == [], f"{path.name}: {keyboard}"
+    own, template = violations(page, f"{path.stem}.nbconvert")
+    print(f"{path.stem} [nbconvert]: the template's own findings: {sorted({v['rule'] for v in template})}")
+    assert own == [], f"{path.name}: axe-core, serious or critical, in the collection's own content: {describe(own)}"
 
     vanished = cells_that_render_empty(page, html_file.read_text(encoding="utf-8"))
     assert vanished == [], f"{path.name}: table cells with text in the source render empty: {vanished[:5]}"

@@ -38,6 +38,12 @@ def split_ids(source_ids: object) -> list[str]:
     return []
 
 
+def _source_label(source_id: str) -> str:
+    from helpers.lesson import source_label
+
+    return source_label(source_id)
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescape on for every template)."""
@@ -50,6 +56,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["split_ids"] = split_ids
+    env.globals["source_label"] = _source_label
     return env
 
 

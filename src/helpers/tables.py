@@ -12,7 +12,10 @@ exactly that.  A cell may hold, besides plain text or a number:
 - a tuple of the above: the parts one after another.
 
 An empty cell never stays blank: :func:`missing_text` says what it means,
-by column, in one place (:data:`MISSING_BY_COLUMN`).
+by column, in one place (:data:`MISSING_BY_COLUMN`).  A long cell in a column
+of :data:`FOLD_BY_COLUMN` shows its first words and folds the rest (the cited
+numbers with their populations and sources) under a ``<details>``, so the
+row stays a few lines long.
 """
 
 from __future__ import annotations
@@ -33,6 +36,13 @@ MISSING_BY_COLUMN = {
     "ctcae v5.0 term": "Not mapped to a single CTCAE v5.0 term",
     "also depends on": "Nothing else: the numbers alone",
 }
+#: Columns whose long cells fold: words in the header -> what the folded part is called.
+#: The cell shows its text up to the first ": " (the band, "Very common"), the rest is folded.
+FOLD_BY_COLUMN = {
+    "how often": "The cited numbers and their sources",
+}
+#: A cell shorter than this is never folded.
+FOLD_LONGER_THAN = 160
 #: Cell values that mean "nothing here" (a lone dash is not an answer a reader can use).
 _BLANKS = {"", "—", "nan", "<NA>", "None"}
 
@@ -93,8 +103,25 @@ def _number(value: float) -> str:
 
 
 def _seg(text: str, href: str | None = None, strong: bool = False, br: bool = False,
-         missing: bool = False) -> dict:
-    return {"text": text, "href": href, "strong": strong, "br": br, "missing": missing}
+         missing: bool = False, folded: str = "", folded_label: str = "") -> dict:
+    return {"text": text, "href": href, "strong": strong, "br": br, "missing": missing,
+            "folded": folded, "folded_label": folded_label}
+
+
+def fold_label(column: object) -> str | None:
+    """What the folded part of a long cell in ``column`` is called, or None (never folded)."""
+    header = str(column).lower()
+    return next((label for words, label in FOLD_BY_COLUMN.items() if words in header), None)
+
+
+def _folded(text: str, column: object) -> list[dict] | None:
+    label = fold_label(column)
+    if label is None or len(text) <= FOLD_LONGER_THAN:
+        return None
+    head, sep, rest = text.partition(": ")
+    if not sep or len(head) > 60:
+        return None
+    return [_seg(head + ".", folded=rest, folded_label=label)]
 
 
 def _segments(value: object) -> list[dict]:
@@ -137,6 +164,10 @@ def cell_text(value: object, column: object = "") -> str:
 def _cell(value: object, column: object) -> list[dict]:
     if _is_blank(value):
         return [_seg(missing_text(column), missing=True)]
+    if isinstance(value, str):
+        folded = _folded(value, column)
+        if folded:
+            return folded
     return _segments(value)
 
 
