@@ -115,11 +115,16 @@ def source_label(source_id: str) -> str:
     reader never sees a raw key such as ``stacchiotti2015_chordoma``.  An
     unknown id is shown as it is.
     """
-    return _source_labels().get(source_id, source_id)
+    from helpers.data import data_dir
+
+    sources = data_dir() / "sources.csv"
+    stamp = sources.stat().st_mtime_ns if sources.exists() else 0
+    return _source_labels(str(sources), stamp).get(source_id, source_id)
 
 
 @cache
-def _source_labels() -> dict[str, str]:
+def _source_labels(_path: str, _stamp: int) -> dict[str, str]:
+    """Every label, worked out once per sources.csv (its path and modification time)."""
     from helpers.data import load
 
     labels: dict[str, str] = {}

@@ -211,7 +211,7 @@ def scenario_chart(scenario_id: str) -> go.Figure:
             )
         )
     fig.update_layout(
-        title=f"Treatments considered: {title}",
+        title=plotly_lines(f"Treatments considered: {title}"),  # the scenario title is data: escaped
         xaxis=dict(title="Order in which they are usually considered (step)", dtick=1,
                    range=[0.5, max(len(plan), 1) + 0.5]),
         yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)],

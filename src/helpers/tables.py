@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -68,11 +69,25 @@ class Strong:
         return self.text
 
 
+#: A web link, the one rule for every link the collection writes (tables, reference lists, and
+#: data/sources.csv when it is loaded): http:// or https:// (any case), a host that starts with a
+#: letter or digit, and no whitespace, control character, quote, angle bracket or backslash
+#: anywhere.  Everything else (file:, javascript:, data:, vbscript:, "//host", a scheme hidden
+#: behind a tab or a control character) is not a link.
+WEB_LINK = re.compile(r"https?://[A-Za-z0-9][^\s\x00-\x1f\x7f<>\"'\\]*", re.IGNORECASE)
+#: An in-page anchor, as the reference list writes them (#ref-fisher2010_sins).
+ANCHOR = re.compile(r"#[\w.:-]+")
+
+
+def is_web_link(text: str) -> bool:
+    """True when ``text`` (exactly, nothing around it) is a web link by :data:`WEB_LINK`."""
+    return WEB_LINK.fullmatch(text) is not None
+
+
 def safe_href(href: object) -> str | None:
-    """``href`` if it is an ``http(s):`` URL or an in-page ``#`` anchor, else None."""
-    text = str(href or "").strip()
-    lowered = text.lower()
-    if lowered.startswith(("https://", "http://")) or (text.startswith("#") and len(text) > 1):
+    """``href`` (surrounding spaces dropped) if it is a web link or an in-page ``#`` anchor, else None."""
+    text = str(href or "").strip(" ")
+    if is_web_link(text) or ANCHOR.fullmatch(text):
         return text
     return None
 
