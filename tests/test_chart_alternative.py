@@ -170,10 +170,40 @@ def test_every_stored_chart_carries_its_text_alternative(bundle):
     figure = bundle[PLOTLY]
     label = re.search(r'<figure class="spine-chart" aria-label="([^"]+)"', page)
     assert label, "the chart's HTML has no described figure"
-    title = plain(figure["layout"]["title"]["text"])
+    from helpers.explorer import RUN_HINT
+
+    # an explorer's plotly face (JupyterLab's) leads with the invitation to run its cell
+    title = plain(figure["layout"]["title"]["text"]).removeprefix(RUN_HINT).removeprefix(";").strip()
     assert html.unescape(label.group(1)).split(": ", 1)[1].startswith(title.split(" — ")[0])
     block = page[page.index('class="spine-chart-text"'):]
     body = re.search(r"<tbody>(.*?)</tbody>", block, re.S)
     rows = body.group(1).count("<tr>") if body else 0
     # one row per point drawn, or fewer where a segment (a cited range) is one row
     assert 0 < rows <= points_drawn(figure), f"{rows} rows for {points_drawn(figure)} points"
+
+
+def test_a_menu_view_that_shows_part_of_an_earlier_view_is_not_repeated():
+    def option(names):
+        fig = go.Figure(go.Bar(x=names, y=[1] * len(names), name="Forms"))
+        fig.update_layout(xaxis_title="Form", yaxis_title="Count")
+        return fig
+
+    fig = plotting.with_menu([("All", option(["Oral", "Intrathecal"])), ("Oral only", option(["Oral"]))],
+                             "Forms", "Showing")
+    text = chart_text(as_stored(fig))
+    assert [t.rows for t in text.tables] == [(("Oral", "1"), ("Intrathecal", "1"))]
+    assert "The view Oral only shows part of the table above and is not repeated." in text.description
+
+
+def test_a_menu_view_lists_only_what_it_adds_to_the_views_before_it():
+    def option(day):
+        fig = go.Figure([go.Scatter(x=[0, 7, 14], y=[100, 40, 90], mode="lines", name="Usual course"),
+                         go.Scatter(x=[day], y=[50], mode="markers", name="Chosen day")])
+        fig.update_layout(xaxis_title="Day", yaxis_title="Neutrophils (%)")
+        return fig
+
+    fig = plotting.with_menu([("Day 3", option(3)), ("Day 10", option(10))], "Cycle", "Day")
+    first, second = chart_text(as_stored(fig)).tables
+    assert len(first.rows) == 4  # the three points of the course, and day 3
+    assert second.caption.endswith("what it adds to the tables above")
+    assert second.rows == (("Chosen day", "10", "50"),)

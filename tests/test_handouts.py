@@ -188,6 +188,10 @@ _CUT = r"""() => {
   return Array.from(new Set(out));
 }"""
 
+# What paper cannot do (issue 22, item 12): run, hover, point, open a menu or a folded text block.
+ON_PAPER_NOT = ("Shift + Enter", "Run this cell", "Run the cell", "Run All", "Hover", "slider", "Point at",
+                "menu above the chart", "The chart as text")
+
 # The texts that must not end a page: every caption, heading and table header row.
 _LABELS = r"""() => Array.from(document.querySelectorAll(
     'caption, h1, h2, h3, h4, .jp-OutputArea-output thead tr'))
@@ -269,12 +273,16 @@ def test_printed_handout_cuts_nothing_and_strands_no_caption(path, tmp_path, bro
     try:
         cut = page.evaluate(_CUT)
         labels = page.evaluate(_LABELS)
+        text = page.inner_text("body")
         pdf = tmp_path / f"{path.stem}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True, margin=handouts.PDF_MARGIN)
     finally:
         page.close()
     assert refused == [], f"{path.name}: the handout asked the network for {refused[:3]}"
     assert cut == [], f"{path.name}: cut on paper: " + "; ".join(cut[:8])
+    if path.stem != "00_start_here":  # 00 is the guide to JupyterLab itself
+        asks = [p for p in ON_PAPER_NOT if p.lower() in text.lower()]
+        assert asks == [], f"{path.name}: paper asks for a running notebook, a screen or a mouse: {asks}"
     endings = page_endings(pdf)
     assert stranded(endings, labels) == [], f"{path.name}: " + "; ".join(stranded(endings, labels))
     blank = [n for n, (_, b) in enumerate(endings[:-1], start=1) if b >= 0.4]

@@ -43,6 +43,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 DRAW_TIMEOUT_MS = 30_000
+#: What a static page must not ask a reader to do (issue 22, item 12): it has no kernel, and
+#: a keyboard or screen-reader user has no mouse.  Lessons word such lines for one medium
+#: (classes spine-live-only, spine-static-only, spine-screen-only).
+KERNEL_INSTRUCTIONS = ("Shift + Enter", "Run this cell", "Run the cell", "Run All", "Hover", "slider")
 
 
 def local_assets() -> dict[str, tuple[Path, str]]:
@@ -139,6 +143,9 @@ def test_static_page_contract(path, browser, tmp_path):
     text = page.inner_text("body")
     for phrase in ("Error displaying widget", "model not found", "Loading widget", "Traceback"):
         assert phrase not in text, f"{path.name}: page shows {phrase!r}"
+    if path.stem != "00_start_here":  # 00 is the guide to JupyterLab itself
+        asks = [p for p in KERNEL_INSTRUCTIONS if p.lower() in text.lower()]
+        assert asks == [], f"{path.name}: the static page asks for a running notebook or a mouse: {asks}"
     assert page.locator(".jupyter-widgets, .widget-area, .jp-OutputArea-output .widget-inline-hbox").count() == 0, (
         f"{path.name}: a widget is drawn on the static page"
     )

@@ -52,8 +52,10 @@ PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
 # area, which clips); a caption and a table's header row stay with its first
 # row, and a heading with what follows it; a row may split across pages
 # rather than leave half a page blank; the
-# controls of the static page (a chart's menu, "the chart as text") are not
-# printed: on paper the tables of the lesson carry the other choices.
+# controls of the static page (a chart's menu, "the chart as text") and the
+# sentences about a screen or a running notebook (classes spine-screen-only
+# and spine-live-only in the lessons' text) are not printed: on paper the
+# tables of the lesson carry the other choices.
 HANDOUT_PRINT_CSS = """
 @media print {
   .jp-OutputArea-output { overflow: visible !important; }
@@ -68,7 +70,7 @@ HANDOUT_PRINT_CSS = """
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) { break-after: avoid; }
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) + .jp-Cell,
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) + .jp-Cell .jp-OutputArea-child:first-child { break-before: avoid; }
-  .spine-chart-control, .spine-chart-text { display: none !important; }
+  .spine-chart-control, .spine-chart-text, .spine-screen-only, .spine-live-only { display: none !important; }
 }
 """
 

@@ -218,7 +218,8 @@ def _merge_segments(rows: list[dict]) -> list[dict]:
     merged: list[dict] = []
     for row in rows:
         last = merged[-1] if merged else None
-        if last is not None and last["segment"] == row["segment"] and last["series"] == row["series"]:
+        if (last is not None and row["segment"] is not None and last["segment"] == row["segment"]
+                and last["series"] == row["series"]):
             same = {k for k in ("x", "y", "range", "details") if last[k] == row[k]}
             for axis, other in (("x", "y"), ("y", "x")):
                 if same >= {other, "range", "details"} and last[axis] != row[axis]:
@@ -254,6 +255,8 @@ def _point_rows(traces: Sequence[dict], layout: dict, x_title: str, y_title: str
         plus = _values(error.get("array"), n) if err_axis else [None] * n
         minus = _values(error.get("arrayminus"), n) if err_axis and error.get("arrayminus") is not None else plus
         segment += 1
+        # only the points of a line are joined into "first to last" (a cited range drawn as a segment)
+        line = (trace.get("type") or "scatter") == "scatter" and "lines" in str(trace.get("mode") or "")
         for i in range(n):
             x, y = _at(xs, i), _at(ys, i)
             if x is None or y is None:  # a gap between the segments of a line
@@ -271,7 +274,8 @@ def _point_rows(traces: Sequence[dict], layout: dict, x_title: str, y_title: str
                 elif not horizontal and _is_number(y):
                     y = f"from {number(float(base))} to {number(float(base) + float(y))}"
             rows.append({"series": name, "x": _label(x_label(x)), "y": _label(y_label(y)), "range": span,
-                         "details": hover_text(trace, i), "horizontal": horizontal, "segment": segment})
+                         "details": hover_text(trace, i), "horizontal": horizontal,
+                         "segment": segment if line else None})
     rows = _merge_segments(rows)
     if not rows:
         return None
@@ -390,8 +394,28 @@ def chart_text(fig: dict) -> ChartText:
     tables: list[DataTable] = []
     if menu and len(views) > 1:
         parts.append(f"A menu switches between {len(views)} views; the tables list each.")
+        within: list[str] = []
         for label, traces, view_layout in views:
-            tables += _tables(traces, view_layout, f"{_title(view_layout) or title} (view: {label})")
+            for table in _tables(traces, view_layout, f"{_title(view_layout) or title} (view: {label})"):
+                # a view that shows part of an earlier table ("all treatments", then each one) is not repeated
+                # (a view of one series has no "Series" column: compared without it)
+                def bare(t: DataTable) -> tuple[tuple, set]:
+                    keep = [i for i, c in enumerate(t.columns) if c != "Series"]
+                    return tuple(t.columns[i] for i in keep), {tuple(r[i] for i in keep) for r in t.rows}
+
+                columns, rows = bare(table)
+                earlier = {row for t in tables if bare(t)[0] == columns for row in bare(t)[1]}
+                if tables and rows <= earlier:
+                    within.append(label)
+                    continue
+                if earlier & rows:  # only what this view adds (the rest is in a table above)
+                    keep = [i for i, c in enumerate(table.columns) if c != "Series"]
+                    new_rows = tuple(r for r in table.rows if tuple(r[i] for i in keep) not in earlier)
+                    table = DataTable(f"{table.caption}, what it adds to the tables above", table.columns, new_rows)
+                tables.append(table)
+        if within:
+            parts.append(f"The views {', '.join(within)} show parts of the tables above and are not repeated."
+                         if len(within) > 1 else f"The view {within[0]} shows part of the table above and is not repeated.")
     else:
         tables = _tables(first_traces, layout, f"Data of the chart: {title}")
     notes = []

@@ -34,7 +34,8 @@ def comparison_table(modalities: list[str] | None = None):
             "Main side effects": overview["main_side_effects"],
         }
     )
-    return styled(table, "The five treatments compared (invasiveness on the 0–4 scale defined below)")
+    count = {2: "Two", 3: "Three", 4: "Four", 5: "The five"}.get(len(table), str(len(table)))
+    return styled(table, f"{count} treatments compared (invasiveness on a 0–4 scale: 0 = least invasive, 4 = most)")
 
 
 def _check_modalities(modalities: list[str]) -> None:
@@ -362,22 +363,18 @@ def comparison_view(modalities: tuple[str, ...]) -> list:
     from helpers.errors import InputError
 
     if len(modalities) < 2:
-        raise InputError("choose at least two treatments to compare (hold Ctrl or Cmd to select several)")
+        raise InputError("tick at least two treatments under 'Treatments to compare'")
     return [comparison_table(list(modalities)), side_effect_heatmap(modalities)]
 
 
 def comparison_explorer() -> Explorer:
     """Choose two or more treatments; compare them side by side."""
-    import ipywidgets as widgets
+    from helpers.controls import CheckboxGroup
 
     names = _names()
-    select = widgets.SelectMultiple(
-        options=[(names[m], m) for m in MODALITY_ORDER],
-        value=("surgery", "radiation_therapy"),
-        description="Treatments to compare",
-        rows=5,
-        style={"description_width": "initial"},
-    )
+    # checkboxes, not a multiple-selection list: no Ctrl or Cmd to learn, and one line high
+    select = CheckboxGroup([(names[m], m) for m in MODALITY_ORDER], value=("surgery", "radiation_therapy"),
+                           description="Treatments to compare")
     return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
                     title="Treatment comparison")
 
