@@ -12,7 +12,7 @@ The test plays a student with JupyterLab's DEFAULT settings (autosave on,
 windowed notebook): run a lesson, save it with Ctrl+S, close it (the kernel
 shut down), reopen it.  It then looks at what the student sees: no widget
 error, every chart of the lesson drawn, every live control's static face
-shown.  As a control, the lesson as JupyterLab would have saved it without
+shown with its one-line invitation to run the cell.  As a control, the lesson as JupyterLab would have saved it without
 the server setting (its own notebook model, signed as the server signs a
 saved notebook) is reopened too and must show the error: the test can fail.
 """
@@ -47,7 +47,8 @@ _CURRENT = "window.jupyterapp.shell.currentWidget"
 _LOOK = r"""async () => {
   const panel = window.jupyterapp.shell.currentWidget;
   const phrases = ['Error displaying widget', 'model not found', 'Loading widget'];
-  const seen = {errors: [], charts: 0, views: 0};
+  const seen = {errors: [], charts: 0, views: 0, hints: 0};
+  const hint = '\u25b6 Run this cell';
   const cells = panel.content.widgets;
   const sleep = ms => new Promise(r => setTimeout(r, ms));
   for (let i = 0; i < cells.length; i++) {
@@ -64,7 +65,15 @@ _LOOK = r"""async () => {
       for (let t = 0; t < 60 && /^\s*(Loading widget\.\.\.)?\s*$/.test(
              (cells[i].node.querySelector('.jp-OutputArea-output') || {}).textContent || ''); t++) await sleep(100);
     }
+    // the invitation to run the cell: shown in an HTML face, or leading a chart face's title
+    if (model.type === 'code') {
+      for (let j = 0; j < model.outputs.length; j++) {
+        const chart = model.outputs.get(j).data['application/vnd.plotly.v1+json'];
+        if (chart && String((chart.layout.title || {}).text || '').startsWith(hint)) seen.hints += 1;
+      }
+    }
     cells[i].node.querySelectorAll('.jp-OutputArea-output').forEach(out => {
+      if (out.innerText.includes(hint)) seen.hints += 1;
       const text = out.textContent;
       phrases.filter(p => text.includes(p)).forEach(p => seen.errors.push(`cell ${i}: ${p}`));
       seen.views += out.querySelectorAll(':scope > .jupyter-widgets, .widget-box').length;
@@ -153,6 +162,8 @@ def test_a_saved_lesson_reopens_with_its_static_faces(tmp_path):
         f"the control (views saved) shows {seen_control['errors']}: the test could not fail")
     assert seen["errors"] == [], f"reopened lesson shows {seen['errors']}"
     assert seen["views"] == 0
+    # each live control's static face invites the student to run its cell (issue 22, item 4)
+    assert seen["hints"] == len(faces), f"{seen['hints']} invitations to run the cell for {len(faces)} live controls"
     assert seen["charts"] == charts, f"reopened lesson draws charts in {seen['charts']} of its {charts} chart cells"
     for face in faces:
         name = face.split(" (interactive")[0]
