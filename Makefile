@@ -73,23 +73,25 @@ PLOTLYJS_HASH := $(shell sha1sum tools/plotlyjs/package-lock.json | cut -c1-12)
 PLOTLYJS_STAMP := tools/plotlyjs/node_modules/.installed-$(PLOTLYJS_HASH)
 plotlyjs: $(PLOTLYJS_STAMP)
 
-$(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed once to fetch the plotly.js bundle (sudo apt-get install npm)" >&2; exit 1; }
-	@echo "Installing the cartesian plotly.js bundle into tools/plotlyjs/node_modules (first run only)..."
-	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# Installs the npm packages pinned in tools/$(1)/package-lock.json ($(2) names them).
+define npm_ci
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch $(2) (sudo apt-get install npm)" >&2; exit 1; }
+	@echo "Installing $(2) into tools/$(1)/node_modules (first run only)..."
+	@cd tools/$(1) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
+endef
+
+$(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
+	$(call npm_ci,plotlyjs,the cartesian plotly.js bundle)
 
 # axe-core (npm, pinned in tools/axe/package-lock.json), the accessibility
-# rules the accessibility test injects into each exported page.  Keyed on the
-# lock file like plotly.js; offline afterwards.
+# rules the tests run on each exported page.  Keyed on the lock file like
+# plotly.js; offline afterwards.
 AXE_STAMP := tools/axe/node_modules/.installed-$(shell sha1sum tools/axe/package-lock.json | cut -c1-12)
 axe: $(AXE_STAMP)
 
 $(AXE_STAMP): tools/axe/package.json tools/axe/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed once to fetch axe-core (sudo apt-get install npm)" >&2; exit 1; }
-	@echo "Installing axe-core into tools/axe/node_modules (first run only)..."
-	@cd tools/axe && npm ci --no-audit --no-fund --loglevel=error >/dev/null
-	@touch $@
+	$(call npm_ci,axe,axe-core)
 
 # The repository is the server root, with the first notebook open and the file
 # browser at the root (so data/ and docs/ are in view).  Both come from a

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from axe_check import axe_missing, chart_menus_work_from_the_keyboard, describe, violations
-from test_render import NOTEBOOKS, export_html, local_assets, serve_offline
+from test_render import NOTEBOOKS, export_html, open_static_page
 
 DRAW_TIMEOUT_MS = 60_000
 
@@ -57,12 +57,8 @@ def nbviewer_page(html_file: Path) -> Path:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_nbviewer_page_has_no_serious_or_critical_violation_in_the_collections_content(path, browser, tmp_path):
     html_file, charts = export_html(path, tmp_path)
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    serve_offline(page, local_assets())
+    page, errors, _refused = open_static_page(browser, nbviewer_page(html_file))
     try:
-        page.goto(nbviewer_page(html_file).as_uri(), wait_until="load")
         page.wait_for_function(f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {charts}",
                                timeout=DRAW_TIMEOUT_MS)
         # the page is styled as nbviewer's: a caption outside the lessons' outputs comes out Bootstrap grey

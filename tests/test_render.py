@@ -119,15 +119,21 @@ def export_html(path: Path, out_dir: Path) -> tuple[Path, int]:
     return target, charts
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_static_page_contract(path, browser, tmp_path):
-    html_file, expected_charts = export_html(path, tmp_path)
+def open_static_page(browser, html_file: Path):
+    """``html_file`` in a new page, offline (CDN files from local copies): (page, page errors, refused URLs)."""
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     refused = serve_offline(page, local_assets())
     page.goto(html_file.as_uri(), wait_until="load")
+    return page, errors, refused
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_static_page_contract(path, browser, tmp_path):
+    html_file, expected_charts = export_html(path, tmp_path)
+    page, errors, refused = open_static_page(browser, html_file)
 
     # Every chart drawn: each plotly div gets its SVG once plotly.js has run.
     page.wait_for_function(
