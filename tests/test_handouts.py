@@ -76,7 +76,7 @@ def test_handout_html_is_offline_and_hides_code(tmp_path):
     assert '<script src="http' not in page and "<script src='http" not in page
     assert export_common.external_scripts(page) == []
     assert "jp-InputArea-editor" not in page.split("<body", 1)[1], "a code input is shown"
-    assert "from helpers import" not in page and "setup()" not in page
+    assert "from helpers import" not in page and "from this_copy import" not in page and "setup()" not in page
     assert "<details open" not in page
     assert "Student handout" in page
     if charts == 0:
