@@ -560,3 +560,29 @@ def test_the_published_literals_are_what_the_calculators_compute():
         assert round(calc.bed(total, n, alpha_beta), 1) == values["BED"]
         assert round(calc.eqd2(total, n, alpha_beta), 1) == values["EQD2"]
     assert round(calc.bsa_mosteller(160, 64), 2) == 1.69
+
+
+def test_the_calculators_reference_tables_state_the_published_bands():
+    """The neutropenia and hypertension tables the lessons show, read as text, are the published bands."""
+    bands = {}
+    for severity, text in calc.neutropenia_reference()[["severity", "anc_cells_per_ul"]].itertuples(index=False):
+        m = re.fullmatch(r"(\d+) or more|(\d+) to less than (\d+)|less than (\d+)", text)
+        assert m, f"neutropenia band {text!r} does not say where it starts and stops"
+        low, high = (int(m[1]), math.inf) if m[1] else (int(m[2]), int(m[3])) if m[2] else (0, int(m[4]))
+        bands[severity] = (low, high)
+        assert calc.neutropenia_severity(low) == severity
+        assert high == math.inf or calc.neutropenia_severity(high - 1) == severity != calc.neutropenia_severity(high)
+    assert bands == {"none": (NEUTROPENIA_BELOW, math.inf), "mild": (1000, NEUTROPENIA_BELOW),
+                     "moderate": (SEVERE_NEUTROPENIA_BELOW, 1000), "severe": (0, SEVERE_NEUTROPENIA_BELOW)}
+
+    rows = dict(calc.hypertension_reference()[["grade", "blood_pressure"]].itertuples(index=False))
+    assert rows[0] == f"Systolic <{HYPERTENSION_FROM[1][0]} and diastolic <{HYPERTENSION_FROM[1][1]} mm Hg"
+    for grade in (1, 2):
+        m = re.fullmatch(r"Systolic (\d+)–(\d+) or diastolic (\d+)–(\d+) mm Hg(?: \(if previously normal\))?", rows[grade])
+        assert m, rows[grade]
+        s_low, s_high, d_low, d_high = map(int, m.groups())
+        assert (s_low, d_low) == HYPERTENSION_FROM[grade] and (s_high + 1, d_high + 1) == HYPERTENSION_FROM[grade + 1]
+        assert not _hypertension_edge_problems(grade, s_low, d_low)
+    m = re.fullmatch(r"Systolic ≥(\d+) or diastolic ≥(\d+) mm Hg", rows[3])
+    assert m and tuple(map(int, m.groups())) == HYPERTENSION_FROM[3], rows[3]
+    assert rows[4] == rows[5] == "Not defined by numbers"
