@@ -117,36 +117,60 @@ def test_every_side_effect_is_quantified_with_evidence_or_says_it_is_not():
 #: uncommon 0.1% to < 1%; rare < 0.1%) and data/README.md's rule for ranges: a range spans the
 #: bands of both ends, "under X%" runs from rare to the band just below X, "over X%" from the
 #: band of X upwards, and several numbers span the lowest to the highest band among them.
-#: side effect id -> (band shown, the numbers of its evidence rows in file order).
+#: side effect id -> (band shown, each evidence row as shown: its numbers, of whom, what is counted).
 #: A new or changed evidence row fails here until its line is worked out again by hand.
 #: Assumes the bone-modifying drugs' rows (denosumab_*, zoledronic_*) are in side_effects.csv,
 #: whatever modality they end up under.
 HAND_DERIVED_BANDS = {
-    "chemo_hair_loss": ("Very common", ["55–69%"]),
-    "chemo_nausea_vomiting": ("Very common", ["36–49%"]),
-    "it_post_lp_headache": ("Very common", ["20.5–26.4%"]),
-    "rt_pain_flare": ("Very common", ["23%", "19–68%", "26–35%"]),
-    "rt_vcf_after_sbrt": ("Very common", ["14%"]),
-    "rt_myelopathy": ("Rare to uncommon", ["under 1%"]),                 # under 1: rare .. uncommon
-    "rt_myelopathy_sbrt": ("Rare to uncommon", ["under 1%", "0.56%"]),   # rare..uncommon and uncommon
-    "tt_high_blood_pressure": ("Very common", ["over 10%"]),
-    "bev_proteinuria": ("Uncommon to very common", ["over 10%", "0.7–7%"]),  # 0.7 is uncommon
-    "bev_impaired_wound_healing": ("Very common", ["15%"]),
-    "bev_bleeding": ("Uncommon to very common", ["over 10%", "0.4–6.9%"]),
-    "bev_arterial_clots": ("Common", ["4.4%"]),
-    "bev_gi_perforation": ("Uncommon to common", ["0.3–2.4%"]),
-    "bev_infusion_reaction": ("Rare to common", ["under 3%"]),            # under 3: rare .. common
-    "bev_pres": ("Rare to uncommon", ["under 1%"]),
-    "denosumab_low_calcium": ("Very common", ["12.4%"]),
-    "denosumab_jaw_osteonecrosis": ("Uncommon to common", ["1.8%", "0.5–3.2%"]),
-    "zoledronic_jaw_osteonecrosis": ("Uncommon to common", ["1.3%", "0.4–2.3%"]),
-    "zoledronic_kidney": ("Common", ["9.3%"]),
-    "zoledronic_low_calcium": ("Common", ["5.3%"]),
-    "surg_csf_leak": ("Uncommon", ["0.95%"]),
-    "surg_bleeding": ("Common", ["2.9%"]),
-    "surg_dural_tear": ("Very common", ["11.4%"]),                       # 10 or more: very common
-    "vp_cement_leakage": ("Very common", ["54.7%"]),
-    "kp_cement_leakage": ("Very common", ["18.4%"]),
+    "chemo_hair_loss": ("Very common", ["55–69% of people, any grade"]),
+    "chemo_nausea_vomiting": ("Very common", ["36–49% of people, any grade"]),
+    "it_post_lp_headache": ("Very common", ["20.5–26.4% of people, any grade"]),
+    "rt_pain_flare": ("Very common", [
+        "23% of people, with symptoms",
+        "19–68% of people, with symptoms",
+        "26–35% of people, with symptoms",
+    ]),
+    "rt_vcf_after_sbrt": ("Very common", ["14% of treated spinal segments, seen on imaging"]),
+    "rt_myelopathy": ("Rare to uncommon", ["under 1% of people, with symptoms"]),  # under 1: rare .. uncommon
+    # rare..uncommon and uncommon
+    "rt_myelopathy_sbrt": ("Rare to uncommon", [
+        "under 1% of people, with symptoms",
+        "0.56% of people, with symptoms",
+    ]),
+    "tt_high_blood_pressure": ("Very common", ["over 10% of people, any grade"]),
+    # 0.7 is uncommon, over 10 very common
+    "bev_proteinuria": ("Uncommon to very common", [
+        "over 10% of people, any grade",
+        "0.7–7% of people, grade 3 or more",
+    ]),
+    "bev_impaired_wound_healing": ("Very common", ["15% of people, any grade"]),
+    "bev_bleeding": ("Uncommon to very common", [
+        "over 10% of people, any grade",
+        "0.4–6.9% of people, grade 3 or more",
+    ]),
+    "bev_arterial_clots": ("Common", ["4.4% of people, any grade"]),
+    "bev_gi_perforation": ("Uncommon to common", ["0.3–2.4% of people, any grade"]),
+    "bev_infusion_reaction": ("Rare to common", ["under 3% of people, any grade"]),  # under 3: rare .. common
+    "bev_pres": ("Rare to uncommon", ["under 1% of people, any grade"]),
+    "denosumab_low_calcium": ("Very common", ["12.4% of people, a defined change in a blood test"]),
+    "denosumab_jaw_osteonecrosis": ("Uncommon to common", [
+        "1.8% of people, confirmed cases",
+        "0.5–3.2% of people, confirmed cases",
+    ]),
+    "zoledronic_jaw_osteonecrosis": ("Uncommon to common", [
+        "1.3% of people, confirmed cases",
+        "0.4–2.3% of people, confirmed cases",
+    ]),
+    "zoledronic_kidney": ("Common", ["9.3% of people, a defined change in a blood test"]),
+    "zoledronic_low_calcium": ("Common", ["5.3% of people, a defined change in a blood test"]),
+    "surg_csf_leak": ("Uncommon", ["0.95% of operations, leading to readmission"]),
+    "surg_bleeding": ("Common", ["2.9% of operations, needing another operation"]),
+    # 10 or more: very common
+    "surg_dural_tear": ("Very common", [
+        "11.4% of operations, found during the operation",
+    ]),
+    "vp_cement_leakage": ("Very common", ["54.7% of procedures, seen on imaging"]),
+    "kp_cement_leakage": ("Very common", ["18.4% of procedures, seen on imaging"]),
 }
 
 
@@ -164,7 +188,7 @@ def test_every_band_shown_is_the_hand_derived_band():
         band, numbers = HAND_DERIVED_BANDS[row["id"]]
         assert phrase.startswith(band + ": "), (row["id"], phrase)
         assert side_effects.band_text(row["id"]) == band, row["id"]
-        shown = re.findall(r"(?:^|; )((?:under |over )?[\d.]+(?:–[\d.]+)?%) of ", phrase[len(band) + 2:])
+        shown = re.findall(r"(?:^|\); )((?:under |over )?[\d.]+(?:–[\d.]+)?% of [^(]+?) \(", phrase[len(band) + 2:])
         assert shown == numbers, (row["id"], phrase)
 
 

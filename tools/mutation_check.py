@@ -218,9 +218,9 @@ def report(outcomes: list[Outcome], out: Path | None) -> float:
     killed = [o for o in counted if o.status == "killed"]
     rate = len(killed) / len(counted) if counted else 0.0
     print()
-    print(f"{'id':34} {'area':22} {'result':14} {'s':>6}  killed by / why")
+    print(f"{'id':34} {'area':26} {'result':14} {'s':>6}  killed by / why")
     for o in outcomes:
-        print(f"{o.spec.id:34} {o.spec.area:22} {o.status:14} {o.seconds:6.0f}  {o.killer or o.detail[:80]}")
+        print(f"{o.spec.id:34} {o.spec.area:26} {o.status:14} {o.seconds:6.0f}  {o.killer or o.detail[:80]}")
     print()
     print(f"Killed {len(killed)} of {len(counted)} mutations: {rate:.0%} "
           f"(survived {sum(o.status == 'survived' for o in counted)}, "
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             for spec in specs:
                 path, why = locate(spec, scratch)
                 where = path.relative_to(scratch) if path else f"NOT APPLICABLE: {why}"
-                print(f"{spec.id:34} {spec.area:22} {where}")
+                print(f"{spec.id:34} {spec.area:26} {where}")
             print(f"{len(specs)} specs")
             return 0
         check_helpers_come_from(scratch, args.python)
