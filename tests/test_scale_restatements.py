@@ -261,6 +261,28 @@ def _escc_category_listed(m: re.Match, text: str) -> list[str]:
     return _escc_problems(m[2], m[1].lower())
 
 
+@finder("NOMS: radioresistant with high-grade compression",
+        r"(?:radio)?resistant tumour with high-grade (?:cord )?compression[^.;]{0,40}? (?:is treated with|needs|gets) "
+        r"(separation surgery|conventional radiation|stereotactic radiation|radiosurgery|surgery)")
+def _noms_resistant_high(m: re.Match, text: str) -> list[str]:
+    problems = [] if m[1].lower() == "separation surgery" else [
+        f"NOMS (Laufer 2013): radioresistant + high-grade compression -> separation surgery, not {m[1]}"]
+    for grade in ("2", "3"):
+        pathway = calc.noms_pathway(grade, "resistant", "stable", True).pathway
+        if not pathway.startswith("Separation surgery"):
+            problems.append(f"calculators: ESCC {grade}, resistant, fit gives {pathway!r}")
+    return problems
+
+
+@finder("NOMS: radiosensitive whatever the grade",
+        r"(?:sensitive to radiation|radiosensitive)[^.;]{0,40}? conventional radiation[^.;]{0,30}? whatever the (?:compression|ESCC)")
+def _noms_sensitive(m: re.Match, text: str) -> list[str]:
+    wrong = [(g, fit, r.pathway) for g in ESCC_CATEGORY for fit in (True, False)
+             for r in [calc.noms_pathway(g, "sensitive", "stable", fit)] if r.pathway != "cEBRT"]
+    return [f"calculators: a radiosensitive tumour with a stable spine gets {w[2]!r} at ESCC {w[0]} (fit {w[1]})"
+            for w in wrong]
+
+
 def _hypertension_edge_problems(grade: int, systolic: int | None, diastolic: int | None) -> list[str]:
     problems = []
     published = HYPERTENSION_FROM.get(grade)
@@ -436,7 +458,7 @@ def findings(text: str) -> list[tuple[str, str, list[str]]]:
     """(finder name, matched text, problems) for every restatement in one text (whitespace normalised)."""
     text = " ".join(text.split())
     out = []
-    if not re.search(r"\d", text):  # every pattern needs a number (a total, a grade, a level, a dose)
+    if not re.search(r"\d|sensitive|resistant", text):  # a number (a total, grade, level, dose) or a NOMS axis
         return out
     for f in FINDERS:
         for match in f.pattern.finditer(text):
@@ -467,7 +489,8 @@ def test_every_restated_scale_agrees_with_the_published_values_and_the_calculato
 IN_NOTEBOOKS = {"SINS band with its category", "SINS band by its numbers", "SINS total in a band",
                 "SINS consultation threshold", "SINS pain points", "SINS junctional level",
                 "ESCC grades with their category", "ESCC category with its grades", "IDSA fever definition",
-                "BED or EQD2 of a schedule"}
+                "BED or EQD2 of a schedule", "NOMS: radioresistant with high-grade compression",
+                "NOMS: radiosensitive whatever the grade"}
 
 
 def calculator_texts() -> list[tuple[str, str]]:
@@ -546,6 +569,8 @@ def test_every_finder_finds_its_restatements():
     ("30 Gy in 10 fractions has an EQD2 of 30 Gy", "30 Gy in 10 fractions has an EQD2 of 32.5 Gy"),
     ("4 fractions of 2 Gy have an EQD2 of 9.6 Gy", "4 fractions of 2 Gy have an EQD2 of 8 Gy"),
     ("20 Gy in 5 fractions has a BED of 24 Gy", "20 Gy in 5 fractions has a BED of 28 Gy"),
+    ("a radioresistant tumour with high-grade compression is treated with conventional radiation",
+     "a radioresistant tumour with high-grade compression is treated with separation surgery"),
 ])
 def test_each_finder_flags_a_wrong_restatement(wrong, right):
     assert problems_in(wrong), f"not flagged: {wrong!r}"
