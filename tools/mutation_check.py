@@ -238,7 +238,8 @@ def report(outcomes: list[Outcome], out: Path | None) -> float:
     print()
     print(f"{'id':34} {'area':26} {'result':14} {'s':>6}  killed by / why")
     for o in outcomes:
-        print(f"{o.spec.id:34} {o.spec.area:26} {o.status:14} {o.seconds:6.0f}  {o.killer or o.detail[:80]}")
+        why = o.killer or (o.detail[:80] if o.status in ("not applicable", "error", "timeout") else "")
+        print(f"{o.spec.id:34} {o.spec.area:26} {o.status:14} {o.seconds:6.0f}  {why}")
     print()
     print(f"Killed {len(killed)} of {len(counted)} mutations: {rate:.0%} "
           f"(survived {sum(o.status == 'survived' for o in counted)}, "
