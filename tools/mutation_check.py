@@ -53,6 +53,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -151,7 +152,8 @@ def environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-_FAILED = re.compile(r"^(FAILED|ERROR) (\S+)", re.M)
+# The short summary's line: "FAILED tests/x.py::test_y[a b] - message" (a node id may hold spaces).
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (tests/\S+?\.py(?:::.+?)?)(?: - .*)?$", re.M)
 
 
 def run_pytest(scratch: Path, targets: list[str], timeout: float, python: str) -> tuple[str, float, str, str]:
@@ -169,7 +171,7 @@ def run_pytest(scratch: Path, targets: list[str], timeout: float, python: str) -
         return "survived", seconds, "", tail
     if done.returncode in (1, 2):  # tests failed, or collection was interrupted by an error
         match = _FAILED.search(output)
-        return "killed", seconds, match.group(2) if match else "(collection error)", tail
+        return "killed", seconds, match.group(1) if match else "(collection error)", tail
     return "error", seconds, "", tail
 
 
@@ -294,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy (its path is printed)")
     args = parser.parse_args(argv)
     args.source = args.source.resolve()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the scratch copy is removed on kill
 
     specs = load_specs(args.specs)
     if args.only:
