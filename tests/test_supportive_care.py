@@ -1,6 +1,8 @@
 """Supportive care, steroids and blood thinners, and MSCC: right rows, labelled charts, clear errors."""
 
+import csv
 import re
+from pathlib import Path
 
 from markupsafe import escape
 
@@ -135,6 +137,25 @@ def test_mscc_signs_run_from_early_to_late():
     late = signs[signs["stage"] == "late_neurological"]["sign"].str.cat(sep=" ")
     assert re.search("bladder", late, re.I)
     assert set(signs[signs["stage"] == "early_pain"]["urgency"].astype(str)) == {"within_24_hours"}
+
+
+def test_each_mscc_sign_has_nice_ng234s_tier_and_the_action_of_that_tier():
+    """NICE NG234 (section 1.2): any neurological symptom or sign of MSCC -> contact the MSCC coordinator
+    immediately; spinal pain suggesting metastases without neurology -> within 24 hours.  The action each
+    sign's row points to must be the claim of the same tier (a sign cannot say 'immediately' and act later)."""
+    signs = data.load("emergency_signs")
+    tiers = {str(stage): set(part["urgency"].astype(str)) for stage, part in signs.groupby("stage", observed=True)}
+    assert tiers == {"early_pain": {"within_24_hours"}, "neurological": {"immediately"},
+                     "late_neurological": {"immediately"}}
+    escalation = {"within_24_hours": "mscc_pain_escalation", "immediately": "mscc_neuro_escalation"}
+    with open(Path(__file__).resolve().parents[1] / "data" / "emergency_signs.csv", encoding="utf-8") as handle:
+        raw = list(csv.DictReader(handle))
+    for row in raw:
+        assert "{{" + escalation[row["urgency"]] in row["nurse_action"], (row["id"], row["urgency"])
+    register = data.load("claims").set_index("id")
+    assert register.loc["mscc_neuro_escalation", "tier"] == "immediately"
+    assert register.loc["mscc_pain_escalation", "tier"] == "within_24_hours"
+    assert "{{tier:immediately}}" in register.loc["mscc_neuro_escalation", "text"]
 
 
 def test_mscc_chart_shows_every_sign_with_urgency_in_words_and_shape():
