@@ -367,3 +367,191 @@ def test_the_domain_allow_rules_stay_narrow(text, kind):
     from helpers import claims_lint
 
     assert kind in {f.kind for f in claims_lint.lint_text("x", text)}
+
+
+# -- independent review R1 and the MSCC findings it shares with R2 and R3 ------------------------------------
+
+def _tiered(text: str) -> bool:
+    """True when a text shows how fast to act: an escalation claim or an escalation tier of the register."""
+    kinds = {r["id"]: r["kind"] for r in raw("claims")}
+    return any(ref.kind == "tier" or (ref.kind == "claim" and kinds.get(ref.name) == "escalation")
+               for ref in claims.references_in(text))
+
+
+def test_every_red_flag_of_surgery_and_interventional_radiology_says_how_fast():
+    """R1 W8: the "red flags with surgery / with interventional radiology" cards ask how fast and must answer."""
+    rows = [r for r in raw("side_effects") if r["modality_id"] in ("surgery", "interventional_radiology")]
+    assert len(rows) == 15  # 7 of surgery, 8 of interventional radiology
+    for row in rows:
+        for sentence in filter(None, (s.strip() for s in row["red_flags"].split(". "))):
+            assert _tiered(sentence), (row["id"], sentence)
+
+
+@pytest.mark.parametrize("notebook, section, sequences", [
+    ("05_interventional_radiology", "red_flags", ("4", "5", "6")),   # R1 E, W12: fever, needle site, back pain
+    ("08_case_studies", "red_flags", ("5", "6")),                    # R1 W1: bevacizumab, CSF leak
+    ("08_case_studies", "patient_teaching", ("1", "6")),             # R1 W1, W14
+    ("02_surgery", "patient_teaching", ("5",)),                      # R1 W7
+])
+def test_the_red_flags_the_review_named_say_how_fast(notebook, section, sequences):
+    for sequence in sequences:
+        text = raw_row("teaching_points", notebook=notebook, section=section, sequence=sequence)["text"]
+        assert _tiered(text), (notebook, section, sequence)
+
+
+def test_every_case_red_flag_says_how_fast():
+    """R1 W1 and the error: each red flag of every case stage carries a tier (Jonah, Rosa, Walter...)."""
+    for row in raw("case_stages"):
+        for item in filter(None, (s.strip() for s in row["red_flags"].split(";"))):
+            if item.startswith("jaw pain") or item.startswith("{{bev_hypertension_grade3|cap}}: report it"):
+                continue  # reported to the team or the prescriber before the next dose: no guideline tier
+            assert _tiered(item) or item.startswith("{{neutropenic_sepsis_trigger"), (row["case_id"], row["stage"], item)
+
+
+def test_walter_on_myeloma_treatment_has_the_neutropenic_sepsis_rule_not_a_bare_fever():
+    """R1 error: NICE CG151 as the register holds it, wherever Walter or a needle site mentions fever."""
+    stages = {r["stage"]: r for r in raw("case_stages") if r["case_id"] == "myeloma_vcf"}
+    for stage in ("assessment", "treatment", "follow_up"):
+        assert "{{neutropenic_sepsis_trigger" in stages[stage]["red_flags"]
+        assert "{{neutropenic_sepsis_action}}" in stages[stage]["red_flags"]
+        assert not re.search(r"(^|; )fever", stages[stage]["red_flags"], re.I)
+    for stage in ("treatment", "follow_up"):
+        assert "{{nsepsis_patient_call}}" in stages[stage]["patient_teaching"]
+        assert "report a fever" not in stages[stage]["patient_teaching"]
+    assert "{{nsepsis_patient_call}}" in raw_row("ir_nursing_care", id="going_home_01")["why"]
+    assert "{{nsepsis_patient_call}}" in raw_row("side_effects", id="ir_puncture_site_problems")["patient_teaching"]
+    assert "above 38 °C" in claim("neutropenic_sepsis_trigger")["text"]
+
+
+def test_walters_performance_status_matches_his_description():
+    """R1 W13: "up and about and looks after himself" but unable to work is ECOG 2 (Oken 1982), not 1."""
+    row = raw_row("case_assessments", case_id="myeloma_vcf", stage="assessment")
+    assert row["ecog_performance_status"] == "2" and row["fit_for_surgery"] == "true"
+    situation = raw_row("case_stages", case_id="myeloma_vcf", stage="assessment")["situation"]
+    assert "ECOG 2" in situation and "looks after himself" in situation and "usual work" in situation
+    from helpers import cases
+
+    assert cases.scores("myeloma_vcf").noms.reasoning[3].startswith("Systemic: ECOG performance status 2")
+
+
+def test_the_dexamethasone_dose_is_nices_an_equivalent_parenteral_dose():
+    """R1 W10, R2 W5, R3 W6: NICE NG234 1.8.1, "16 mg of oral dexamethasone (or an equivalent parenteral dose)"."""
+    dose, timing = claim("mscc_dexamethasone_dose"), claim("mscc_dexamethasone_timing")
+    assert "16 mg by mouth" in dose["text"] and "an equivalent parenteral dose" in dose["text"]
+    assert "same dose into a vein" not in dose["text"] and "1.8.1" in dose["locator"]
+    assert timing["kind"] == "timing" and timing["text"].startswith("the first dose as soon as possible")
+    assert "waits for surgery or radiotherapy" in timing["text"]
+
+
+def test_stopping_dexamethasone_follows_ng234_and_says_what_varies():
+    """R1 note, R2 W4, R3 W8: stop if MSCC is ruled out (1.8.2); reduce after surgery or the start of
+    radiotherapy (1.8.4), whatever the length of the course; a sudden stop after a short course is contested."""
+    row = claim("steroids_stopping")
+    text = row["text"]
+    assert text.startswith("stop dexamethasone if MSCC is ruled out")
+    assert "after surgery or once radiotherapy has started, reduce the dose gradually" in text
+    assert "short course" not in text and "rather than stopping it suddenly" in text
+    assert "1.8.2" in row["locator"] and "1.8.4" in row["locator"]
+    assert "wmpcp_corticosteroids" in ids(row) and "varies between centres" in row["context"]
+
+
+def test_the_nurse_gives_dexamethasone_for_mscc_with_neurological_signs_not_for_any_suspicion():
+    """R3 W7: NG234 1.8.1 (neurological symptoms or signs), 1.8.3 (consider for severe pain), 1.8.7."""
+    role = raw_row("supportive_care", id="dexamethasone_management")["nurse_role"]
+    assert role.startswith("For suspected MSCC with neurological symptoms or signs, give it as prescribed")
+    assert "{{mscc_dexamethasone_without_neuro}}" in role and "promptly when MSCC is suspected" not in role
+    assert "not given routinely" in claim("mscc_dexamethasone_without_neuro")["text"]
+
+
+def test_lying_flat_follows_ng234s_trigger_and_cg75s_is_named_as_varying():
+    """R1 note: NG234 (BMJ 2023 summary): neurological symptoms or signs suggesting instability, immobilised
+    without delay, expert advice within 24 hours; CG75's "severe mechanical pain" is what varies."""
+    row = raw_row("mscc_actions", id="protect_spine")
+    assert row["detail"].startswith("If neurological symptoms or signs suggest the spine may be unstable")
+    assert "severe mechanical pain" in row["practice_note"] and "quickly" not in row["practice_note"]
+    assert "within 24 hours" in claim("mscc_spinal_precautions_timing")["text"]
+    assert "hawkins2023_bmj_ng234" in ids(claim("mscc_spinal_precautions_timing"))
+
+
+def test_constipation_alone_is_not_an_immediate_cord_compression_sign():
+    """R1 note, R2 N10: on opioids constipation is everyday; it counts with other neurological signs."""
+    sign = raw_row("emergency_signs", id="bladder_bowel_dysfunction")["sign"]
+    assert "urinary retention" in sign and "constipation counts with other neurological signs" in sign
+
+
+def test_a_pulmonary_embolism_at_home_is_an_emergency_call_and_a_swollen_leg_is_told_at_once():
+    """R1 W7: NHS DVT advice; the same action as a cement embolism at home (ir_cement_embolism_call)."""
+    call, leg = claim("surg_pe_signs_call"), claim("surg_clot_signs_report")
+    assert call["text"].startswith("call emergency services {{tier:immediately}}")
+    assert claim("ir_cement_embolism_call")["text"].startswith("call emergency services {{tier:immediately}}")
+    assert "in the lungs" not in leg["text"] and "breathlessness" not in leg["context"].split(";")[0]
+    text = raw_row("teaching_points", notebook="02_surgery", section="patient_teaching", sequence="5")["text"]
+    assert "{{surg_clot_signs_report}}" in text and "{{surg_pe_signs_call}}" in text
+    assert "nhs_dvt" in ids(call)
+
+
+def test_the_ommaya_reservoir_and_the_shunt_are_two_forms_with_their_own_aims():
+    """R1 W3 (issue 18's Ommaya warning): the reservoir gives drugs and samples, the shunt drains (NCI)."""
+    goals = {(r["subtype_id"], r["goal_id"]) for r in raw("subtype_goals")}
+    assert ("csf_shunt", "csf_flow_relief") in goals and ("ommaya_reservoir", "csf_drug_access") in goals
+    assert ("ommaya_reservoir", "csf_flow_relief") not in goals
+    assert not any(r["id"] == "csf_shunt_or_reservoir" for r in raw("modality_subtypes"))
+    assert "does not drain" in raw_row("modality_subtypes", id="ommaya_reservoir")["description"]
+    from helpers import overview
+
+    fig = overview._invasiveness_goal_figure(["surgery"])
+    pairs = {(name, goal) for trace in fig.data for name, goal in zip(trace.customdata, trace.y)}
+    assert ("Ommaya reservoir placement", "Access to the CSF for drugs") in pairs
+    assert ("CSF shunt placement", "Relieve CSF build-up") in pairs
+    assert not any(name.startswith("Ommaya") and goal == "Relieve CSF build-up" for name, goal in pairs)
+
+
+def test_sc24_is_cited_for_pain_relief_not_for_cure_or_local_control():
+    """R1 W4: SC.24 (Sahgal 2021) was a palliative trial of pain response."""
+    for table, key in (("modality_goals", "modality_id"), ("subtype_goals", "subtype_id")):
+        for row in raw(table):
+            if row["goal_id"] == "cure_or_local_control":
+                assert "sahgal2021_sc24" not in ids(row), (table, row[key])
+    for row in raw("case_treatments"):
+        if row["subtype_id"] == "stereotactic_sbrt_srs":  # metastases: Rosa and Pavel
+            assert row["role"] == "local_control" and "sahgal2021_sc24" not in ids(row), row["case_id"]
+    from helpers import cases
+
+    assert cases.ROLE_LABELS["local_control"] == "Local control (palliative intent)"
+
+
+def test_systemic_treatment_has_one_role_in_the_scenarios_and_the_cases():
+    """R1 W5: myeloma drugs "palliative" in a scenario but "systemic control" in Walter's case."""
+    scenario = raw_row("scenario_modalities", scenario_id="compression_fracture_mechanical_pain", sequence="4")
+    case = raw_row("case_treatments", case_id="myeloma_vcf", sequence="2")
+    assert scenario["role"] == case["role"] == "systemic_control"
+    kidney = raw_row("scenario_modalities", scenario_id="metastatic_cord_compression", sequence="4")
+    assert kidney["role"] == raw_row("case_treatments", case_id="renal_hybrid", sequence="4")["role"]
+    assert data.ROLE_LABELS["systemic_control"] == "Controls the cancer throughout the body"
+
+
+def test_pain_flare_timing_in_the_cases_is_the_registers():
+    """R1 W14: Pan 2014 (median day 5, range 0 to 20 after spine SBRT); no typed "a day or two"."""
+    pavel = raw_row("case_stages", case_id="renal_hybrid", stage="treatment")
+    assert "{{rt_pain_flare_onset}}" in pavel["reasoning"] and "{{rt_pain_flare_duration}}" in pavel["reasoning"]
+    assert "{{rt_pain_flare_duration}}" in pavel["patient_teaching"]
+    teaching = raw_row("teaching_points", notebook="08_case_studies", section="patient_teaching", sequence="6")["text"]
+    assert "{{rt_pain_flare_onset}}" in teaching
+    for text in (pavel["reasoning"], pavel["patient_teaching"], teaching):
+        assert "a day or two" not in text
+    assert "median was day 5" in claim("rt_pain_flare_onset")["text"]
+
+
+def test_rosas_back_pain_reaches_the_coordinator_before_the_weeks_mri():
+    """R1 W15: NG234, spinal pain without neurological signs: the coordinator within 24 hours, MRI within 1 week."""
+    decision = raw_row("case_stages", case_id="colorectal_recurrence", stage="presentation")["decision"]
+    assert decision.index("{{mscc_pain_escalation|cap}}") < decision.index("{{mscc_mri_pain_timing}}")
+
+
+def test_cement_is_not_the_answer_to_high_grade_compression_only_in_someone_fit_for_surgery():
+    """R1 W11: 05's NOMS picture and quiz said "needs surgery" with no fitness condition."""
+    assert "<!-- claim:surg_separation_surgery_role -->" in markdown("05_interventional_radiology")["noms0"]
+    assert "needs surgery, not a needle" not in markdown("05_interventional_radiology")["noms0"]
+    quiz = json.loads((DATA / "quizzes" / "05_interventional_radiology.json").read_text(encoding="utf-8"))
+    feedback = next(q for q in quiz["questions"] if q["id"] == "who_suits_cement")["feedback"]
+    assert "{{surg_separation_surgery_role}}" in feedback and "calls for surgery" not in feedback
