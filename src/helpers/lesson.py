@@ -100,7 +100,9 @@ class References:
         return str(macro("lesson.html.j2", "references", rows))
 
     def __repr__(self) -> str:
-        return "\n".join(f"{n}. [{i}] {row['citation']}" for n, (i, row) in enumerate(self.rows, start=1))
+        # The text face names each source briefly (the page shows every full citation and link), which keeps
+        # the stored notebook small now that every claim shown adds its own sources.
+        return "References: " + "; ".join(f"{n}. {source_label(i)}" for n, (i, _row) in enumerate(self.rows, start=1))
 
 
 _AUTHOR = re.compile(r"^([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?) [A-Z]{1,3}(?:[ ,.;]|$)")
