@@ -122,7 +122,7 @@ def test_medicines_table_compares_both_medicines_on_every_aspect():
     for point in points["point"]:
         assert str(escape(point)) in html
     steroid = " ".join(" ".join(cell) for cell in table.df["Dexamethasone (a steroid)"])
-    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "reduced gradually", "16 mg"):
+    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "reduce the dose gradually", "16 mg"):
         assert word in steroid, word
     thinner = " ".join(" ".join(cell) for cell in table.df["Blood thinners (anticoagulants)"])
     assert "do not dissolve" in thinner and "lumbar puncture" in thinner
@@ -173,10 +173,19 @@ def test_mscc_actions_in_order_with_mri_within_24_hours():
     table = sc.mscc_actions_table()
     assert list(table.df["Step"]) == list(range(1, len(table.df) + 1))
     mri = table.df[table.df["Action"] == "Whole-spine MRI"].iloc[0]
-    assert mri["How fast"] == "Urgently, within 24 hours"  # NICE NG234's tier, in the vocabulary's words
-    assert "always within 24 hours" in mri["What the nurse does"]
+    # NICE NG234's own timing words (a timing claim), not an escalation tier: a scan is not a call to a team
+    assert mri["How fast"] == "Whole-spine MRI as soon as possible and always within 24 hours"
+    assert "within 1 week" in mri["What the nurse does"]  # spinal pain alone: the other pathway, in the detail
     dex = table.df[table.df["Action"].str.contains("dexamethasone")].iloc[0]
-    assert dex["How fast"] == "Immediately" and dex["Does practice vary?"].startswith("Yes")
+    assert dex["How fast"].startswith("The first dose as soon as possible, then the same dose daily")
+    assert dex["Does practice vary?"].startswith("Yes")
+    flat = table.df[table.df["Action"] == "Protect the spine"].iloc[0]
+    assert flat["How fast"].startswith("Without delay") and "(within 24 hours)" in flat["How fast"]
+    assert "severe mechanical pain" not in flat["What the nurse does"]  # CG75's trigger: only in what varies
+    assert "CG75" in flat["Does practice vary?"]
+    plan = table.df[table.df["Action"] == "Agree and start definitive treatment"].iloc[0]
+    assert plan["How fast"].startswith("A definitive treatment plan agreed by senior specialists as soon as possible")
+    assert {"Urgently, within 24 hours"}.isdisjoint(table.df["How fast"])  # no row timed by the pain tier
     obs = table.df[table.df["Action"] == "Neurological observations"].iloc[0]
     assert obs["How fast"] == "Start with the first actions and keep repeating"  # not an escalation tier
 

@@ -66,6 +66,7 @@ ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_stren
 #: Readable labels for ``scenario_modalities.role``.
 ROLE_LABELS = {
     "curative_or_local_control": "Cure or local control",
+    "systemic_control": "Controls the cancer throughout the body",
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (symptom relief)",
     "stabilising": "Stabilising the spine",
