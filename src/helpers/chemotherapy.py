@@ -328,7 +328,7 @@ def cycle_chart(phase_id: str, day: int | None = None) -> go.Figure:
                                  textposition="top center", name=f"Day {value} after the dose",
                                  line=dict(color=PALETTE[7], width=2, dash="dashdot"), hoverinfo="name"))
     fig.update_layout(
-        title=f"Illustrative neutrophil course (not a specific drug): {phase['label']}",
+        title=plotly_lines(f"Illustrative neutrophil course (not a specific drug): {phase['label']}"),  # data: escaped
         xaxis=dict(title="Days after the dose (day 0 = treatment day)", range=[-1, CYCLE_DAYS[1] + 1], dtick=7),
         yaxis=dict(title=_Y_TITLE, range=[0, 115]),
         legend=dict(orientation="h", y=-0.25),

@@ -123,7 +123,7 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
-    _allow(r"predict the grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+    _allow(r"predict the (?:CTCAE v5\.0 )?grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
            "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
     _allow(r"predict first: is \d+ days enough\? is \d+\?",
            "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
@@ -165,7 +165,7 @@ class Finding:
 
 def _allowed(text: str, start: int, end: int) -> bool:
     for rule in ALLOWED:
-        for match in rule.pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        for match in rule.pattern.finditer(text, max(0, start - 80), min(len(text), end + 80)):
             if match.start() <= start and match.end() >= end:
                 return True
             if match.start() < end and match.end() > start and rule.pattern.pattern.startswith(r"\b(?:ECOG"):

@@ -372,7 +372,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
     fig.update_layout(
         title=dict(text=f"How often the side effects of {_html.escape(name[0].lower() + name[1:])} occur (cited numbers)"
                         "<br><sup>Each line is "
-                        "one cited number or range; hover for its population and source, or read them in the table"
+                        "one cited number or range; the table gives its population and source"
                         "</sup>", yref="container", y=1, yanchor="top", pad=dict(t=16)),
         xaxis=dict(title="Incidence in the cited source (% of people, procedures or segments; log scale)",
                    type="log", range=[math.log10(_AXIS_MIN), math.log10(_AXIS_MAX)],
@@ -500,7 +500,7 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
         title="Side effects of each treatment, by body system (number in each cell)",
         xaxis=dict(title="Treatment", showgrid=False),
         yaxis=dict(title="Body system affected", autorange="reversed", showgrid=False),
-        height=620,
+        height=570,  # with the controls above it, one view on a 1366 x 768 screen (explorer in 01)
     )
     return fig
 
