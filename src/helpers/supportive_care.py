@@ -36,7 +36,8 @@ EVIDENCE_LABELS = {
     "limited": "Limited evidence",
     "moderate": "Weaker guideline support",
     "standard_practice": "Standard practice",
-    "guideline_recommended": "Recommended by a guideline",
+    # a guideline recommends it or a drug label requires it (data/datapackage.json): both are named in the note
+    "guideline_recommended": "Recommended by a guideline or drug label",
 }
 # The supportive care services a person is commonly offered alongside treatment.
 SERVICE_CATEGORIES = (
