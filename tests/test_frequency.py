@@ -111,8 +111,11 @@ def test_every_band_shown_equals_the_derived_band():
             assert phrase == side_effects.NOT_QUANTIFIED_TEXT
             continue
         assert phrase.startswith(side_effects.band_text(row["id"]) + ": "), (row["id"], phrase)
-        # The span is the widest band range over the row's own numbers, recomputed here from band_of.
+        # The span is the widest band range over the row's own numbers, recomputed here from band_of; numbers of
+        # grade 3 or more cited beside numbers of any grade keep their own band (review round 3, note 2).
         evidence = side_effects.evidence_rows(row["id"])
+        if (evidence["counts"] != "grade_3_or_more").any():
+            evidence = evidence[evidence["counts"] != "grade_3_or_more"]
         ends = []
         for lo, hi in zip(evidence["incidence_low_pct"], evidence["incidence_high_pct"]):
             if lo == lo:  # not NaN
@@ -136,9 +139,12 @@ def test_frequency_phrase_reads_like_a_sentence_with_its_evidence():
                       "9/2022), section 5.1, gastrointestinal perforations and fistulae)")
     assert side_effects.frequency_phrase({"id": "rt_fatigue"}) == "Not quantified in the cited sources"
     assert "under 0.5%" in side_effects.frequency_phrase({"id": "bev_pres"})
-    # Any grade over 10% and grade 3 or more in 6% to 12% (Avastin USPI, section 6.1): common to very common.
-    assert side_effects.frequency_phrase({"id": "tt_high_blood_pressure"}).startswith(
-        "Common to very common: over 10% of people, any grade")
+    # Any grade over 10% (very common) and grade 3 or more in 6% to 17% (Avastin USPI, section 6.1): each number
+    # keeps its own band, so a severity split does not read like uncertainty (review round 3, note 2).
+    phrase = side_effects.frequency_phrase({"id": "tt_high_blood_pressure"})
+    assert phrase.startswith("Very common: over 10% of people, any grade")
+    assert "; common to very common: 6–17% of people, grade 3 or more" in phrase
+    assert side_effects.band_text("bev_proteinuria") == "Very common"  # over 10% any grade; severe 0.7% to 7%
     with pytest.raises(InputError, match="unknown side effect"):
         side_effects.frequency_phrase({"id": "hiccups"})
     with pytest.raises(InputError, match="needs one row"):
