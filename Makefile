@@ -129,8 +129,9 @@ notebooks: $(STAMP) bytecode
 # The claims register's reviewer view (docs/claims.md) and the record of when each
 # claim and cited number was checked (data/claims_checked.json).  Run after changing
 # data/claims.csv or data/side_effect_evidence.csv (a test fails until you do).
+# RECHECKED="id id" records rows changed again on the day they were checked.
 claims: $(STAMP)
-	$(PY) tools/claims.py
+	$(PY) tools/claims.py $(if $(RECHECKED),--rechecked $(RECHECKED))
 
 lock:
 	rm -rf .venv-lock

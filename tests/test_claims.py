@@ -214,6 +214,7 @@ def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
     "Pain at T7 and L1; ECOG 1; grade 2 in 2017.",
     "Contact the team {{tier:immediately}}.",
     "Only a browser; the first start can take a few minutes.",
+    "Predict the CTCAE v5.0 grade for 150/95 and for 166/104 mm Hg, then check with the calculator.",
     "Before <!-- claim:nadir_window -->about 7 to 14 days after a dose<!-- /claim --> after.",
 ])
 def test_other_senses_and_rendered_claims_pass(text):

@@ -137,40 +137,63 @@ HAND_DERIVED_BANDS = {
         "under 1% of people, with symptoms",
         "0.56% of people, with symptoms",
     ]),
-    "tt_high_blood_pressure": ("Very common", ["over 10% of people, any grade"]),
-    # 0.7 is uncommon, over 10 very common
-    "bev_proteinuria": ("Uncommon to very common", [
+    # A number of grade 3 or more cited beside a number of any grade keeps its own band, shown with it, and
+    # stays out of the side effect's band (review round 3, note 2): 6 is common, 17 very common.
+    "tt_high_blood_pressure": ("Very common", [
         "over 10% of people, any grade",
-        "0.7–7% of people, grade 3 or more",
+        "common to very common: 6–17% of people, grade 3 or more",
     ]),
-    "bev_impaired_wound_healing": ("Very common", ["15% of people, any grade"]),
-    "bev_bleeding": ("Uncommon to very common", [
+    # 0.7 is uncommon, 7 common
+    "bev_proteinuria": ("Very common", [
         "over 10% of people, any grade",
-        "0.4–6.9% of people, grade 3 or more",
+        "uncommon to common: 0.7–7% of people, grade 3 or more",
     ]),
-    "bev_arterial_clots": ("Common", ["4.4% of people, any grade"]),
-    "bev_gi_perforation": ("Uncommon to common", ["0.3–2.4% of people, any grade"]),
+    "bev_impaired_wound_healing": ("Very common", ["13% of people, any grade"]),  # 10 of 75
+    "bev_bleeding": ("Very common", [
+        "over 10% of people, any grade",
+        "uncommon to common: 0.4–6.9% of people, grade 3 or more",
+    ]),
+    "bev_gi_perforation": ("Uncommon to common", ["0.3–3% of people, any grade"]),
     "bev_infusion_reaction": ("Rare to common", ["under 3% of people, any grade"]),  # under 3: rare .. common
-    "bev_pres": ("Rare to uncommon", ["under 1% of people, any grade"]),
-    "denosumab_low_calcium": ("Very common", ["12.4% of people, a defined change in a blood test"]),
+    "bev_pres": ("Rare to uncommon", ["under 0.5% of people, any grade"]),  # under 0.5: rare .. uncommon
+    "denosumab_low_calcium": ("Very common", [
+        "12.4% of people, a defined change in a blood test",
+        "18% of people, any grade",
+    ]),
+    # 1.8 common; 0.5 uncommon .. 3.2 common; 2 .. 5 common
     "denosumab_jaw_osteonecrosis": ("Uncommon to common", [
         "1.8% of people, confirmed cases",
         "0.5–3.2% of people, confirmed cases",
+        "2–5% of people, any grade",
     ]),
     "zoledronic_jaw_osteonecrosis": ("Uncommon to common", [
         "1.3% of people, confirmed cases",
         "0.4–2.3% of people, confirmed cases",
     ]),
-    "zoledronic_kidney": ("Common", ["9.3% of people, a defined change in a blood test"]),
     "zoledronic_low_calcium": ("Common", ["5.3% of people, a defined change in a blood test"]),
-    "surg_csf_leak": ("Uncommon", ["0.95% of operations, leading to readmission"]),
-    "surg_bleeding": ("Common", ["2.9% of operations, needing another operation"]),
-    # 10 or more: very common
-    "surg_dural_tear": ("Very common", [
-        "11.4% of operations, found during the operation",
+    # Ropper 2018, 105 people: 4 (3.8%), 1 (0.95%), 3 (2.9%), 12 (11.4%)
+    "surg_wound_infection": ("Common", ["3.8% of people, needing another operation"]),
+    "surg_csf_leak": ("Uncommon", ["0.95% of people, leading to readmission"]),
+    "surg_bleeding": ("Common", ["2.9% of people, needing another operation"]),
+    "surg_dural_tear": ("Very common", ["11.4% of people, found during the operation"]),
+    "vp_cement_leakage": ("Very common", [
+        "54.7% of procedures, seen on imaging",
+        "39.3% of procedures, seen on imaging",
     ]),
-    "vp_cement_leakage": ("Very common", ["54.7% of procedures, seen on imaging"]),
-    "kp_cement_leakage": ("Very common", ["18.4% of procedures, seen on imaging"]),
+    "kp_cement_leakage": ("Very common", [
+        "18.4% of procedures, seen on imaging",
+        "28.9% of procedures, seen on imaging",
+    ]),
+    # 0.7 and 0.13: both uncommon
+    "vp_cement_in_canal": ("Uncommon", [
+        "0.7% of procedures, seen on imaging",
+        "0.13% of people, needing another operation",
+    ]),
+    # 2.1 (11 of 532) and 4.6 (3 of 65): both common
+    "vp_cement_embolism": ("Common", [
+        "2.1% of procedures, seen on imaging",
+        "4.6% of procedures, seen on imaging",
+    ]),
 }
 
 
@@ -188,7 +211,7 @@ def test_every_band_shown_is_the_hand_derived_band():
         band, numbers = HAND_DERIVED_BANDS[row["id"]]
         assert phrase.startswith(band + ": "), (row["id"], phrase)
         assert side_effects.band_text(row["id"]) == band, row["id"]
-        shown = re.findall(r"(?:^|\); )((?:under |over )?[\d.]+(?:–[\d.]+)?% of [^(]+?) \(", phrase[len(band) + 2:])
+        shown = re.findall(r"(?:^|\); )((?:[a-z ]+: )?(?:under |over )?[\d.]+(?:–[\d.]+)?% of [^(]+?) \(", phrase[len(band) + 2:])
         assert shown == numbers, (row["id"], phrase)
 
 
@@ -201,9 +224,12 @@ def test_frequency_phrase_reads_like_a_sentence_with_its_evidence():
                       "9/2022), section 5.1, gastrointestinal perforations and fistulae)")
     assert side_effects.frequency_phrase({"id": "rt_fatigue"}) == "Not quantified in the cited sources"
     assert "under 0.5%" in side_effects.frequency_phrase({"id": "bev_pres"})
-    # Any grade over 10% and grade 3 or more in 6% to 12% (Avastin USPI, section 6.1): common to very common.
-    assert side_effects.frequency_phrase({"id": "tt_high_blood_pressure"}).startswith(
-        "Common to very common: over 10% of people, any grade")
+    # Any grade over 10% (very common) and grade 3 or more in 6% to 17% (Avastin USPI, section 6.1): each number
+    # keeps its own band, so a severity split does not read like uncertainty (review round 3, note 2).
+    phrase = side_effects.frequency_phrase({"id": "tt_high_blood_pressure"})
+    assert phrase.startswith("Very common: over 10% of people, any grade")
+    assert "; common to very common: 6–17% of people, grade 3 or more" in phrase
+    assert side_effects.band_text("bev_proteinuria") == "Very common"  # over 10% any grade; severe 0.7% to 7%
     with pytest.raises(InputError, match="unknown side effect"):
         side_effects.frequency_phrase({"id": "hiccups"})
     with pytest.raises(InputError, match="needs one row"):

@@ -260,3 +260,12 @@ def test_tables_cite_only_the_rows_they_show():
     radiation.technique_table()
     assert "avastin_uspi" not in lesson._cited and "dh2008_intrathecal" not in lesson._cited
     assert "key2020_asco_vte" in lesson._cited
+
+
+def test_one_decimal_rounds_halves_up_as_on_paper():
+    # 27 Gy in 3 fractions at alpha/beta 2 Gy: EQD2 = 27 x (9 + 2) / (2 + 2) = 74.25 Gy, read as 74.3.
+    assert radiation.one_decimal(74.25) == "74.3" and radiation.one_decimal(12.0) == "12.0"
+    assert radiation.one_decimal(22.23) == "22.2" and radiation.one_decimal(2.675) == "2.7"
+    table = radiation.dose_table().df
+    row = table[table["Schedule"] == "27 Gy in 3 fractions (SBRT)"].iloc[0]
+    assert row["EQD2, α/β 2 (Gy)"] == "74.3"

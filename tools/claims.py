@@ -1,12 +1,14 @@
 """The reviewer's view of the claims register.
 
-    python tools/claims.py [--check]
+    python tools/claims.py [--check] [--rechecked ID ...]
 
 Writes ``docs/claims.md`` (every claim once: wording, population, sources, locator, date checked and
 every place it appears) and records in ``data/claims_checked.json`` the date and a fingerprint of each
 checked row (``data/claims.csv``, ``data/side_effect_evidence.csv``).  A row whose content changed while
 its ``checked_on`` date did not is refused, with one line naming it: check it against its source first.
 ``--check`` changes nothing and exits 1 when the document or the record is out of date.
+``--rechecked ID ...`` records rows changed again on the day they were checked (their ``checked_on``
+must be today's date): saying so is the check, as setting the date is for any other row.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ DOC = ROOT / "docs" / "claims.md"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report what is out of date; change nothing")
+    parser.add_argument("--rechecked", nargs="*", default=[], metavar="ID",
+                        help="rows changed again on the day they were checked, checked again today")
     args = parser.parse_args(argv)
     text = claims_index.document(ROOT)
     if args.check:
@@ -35,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in problems:
             print(line, file=sys.stderr)
         return 1 if problems else 0
-    refused = claims_index.update_lock(ROOT)
+    refused = claims_index.update_lock(ROOT, rechecked=args.rechecked)
     DOC.write_text(text, encoding="utf-8")
     print(f"wrote {DOC.relative_to(ROOT)} and data/{claims_index.LOCK_FILE}")
     for line in refused:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from helpers.claims import MARKER, PLACEHOLDER, Reference, references_in
@@ -155,9 +156,18 @@ def stale_rows(root: Path | None = None) -> list[str]:
     return out
 
 
-def update_lock(root: Path | None = None) -> list[str]:
-    """Record the current rows in the lock file, refusing rows changed without a new date; returns refusals."""
+def update_lock(root: Path | None = None, rechecked: Iterable[str] = (), today: str | None = None) -> list[str]:
+    """Record the current rows in the lock file, refusing rows changed without a new date; returns refusals.
+
+    ``rechecked`` names rows checked again today although their ``checked_on`` already says today (a second
+    change on the day of the first check): they are recorded if ``checked_on`` is ``today`` (ISO date,
+    default the system date), and refused otherwise, like any row changed without a new date.
+    """
+    import datetime
+
     root = Path(root or ROOT)
+    today = today or datetime.date.today().isoformat()
+    again = set(rechecked)
     lock = read_lock(root)
     refused = []
     current = fingerprints(root)
@@ -166,7 +176,9 @@ def update_lock(root: Path | None = None) -> list[str]:
         new_lock[table] = {}
         for row_id, now in rows.items():
             then = lock.get(table, {}).get(row_id)
-            if then and then["fingerprint"] != now["fingerprint"] and then["checked_on"] >= now["checked_on"]:
+            if row_id in again and now["checked_on"] == today:
+                new_lock[table][row_id] = now
+            elif then and then["fingerprint"] != now["fingerprint"] and then["checked_on"] >= now["checked_on"]:
                 refused.append(f"data/{table}.csv: row {row_id!r} changed but its checked_on is still "
                                f"{now['checked_on']}: check it against its source and give the date you did")
                 new_lock[table][row_id] = then

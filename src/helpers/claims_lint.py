@@ -123,7 +123,7 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
-    _allow(r"predict the (?:CTCAE v5\.0 )?grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+    _allow(r"(?:(?<=predict the )|(?<=predict the CTCAE v5\.0 ))grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
            "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
     _allow(r"predict first: is \d+ days enough\? is \d+\?",
            "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
