@@ -21,7 +21,7 @@ STAMP := $(VENV)/.installed-$(SETUP_HASH)
 # pytest-xdist workers for the notebook and browser tests (2 cores here and in CI).
 JOBS ?= 2
 
-.PHONY: lab test notebooks lock venv bytecode browser plotlyjs clean help handouts slides instructor class-links bench lms flashcards hub-test hub-load claims
+.PHONY: lab test notebooks lock venv bytecode browser plotlyjs axe clean help handouts slides instructor class-links bench lms flashcards hub-test hub-load claims
 
 help:
 	@sed -n '3,10p' Makefile
@@ -52,9 +52,12 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 # What a student needs for `make lab`: the collection only (no test tools, so
 # no nbclassic and its "migration plan to Notebook 7" banner), plus the
-# class JupyterLab settings (no pop-up asking to fetch Jupyter news).
+# class JupyterLab settings (no pop-up asking to fetch Jupyter news) and the
+# server setting that saves lessons without live-control views, so a reopened
+# lesson shows static faces instead of "model not found" (helpers.saving).
 LAB_STAMP := $(VENV)/.lab-installed-$(SETUP_HASH)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/spine-notebooks.json
 
 $(LAB_STAMP): pyproject.toml requirements/constraints.txt
 	$(call install_into_venv,.)
@@ -64,6 +67,10 @@ $(LAB_STAMP): pyproject.toml requirements/constraints.txt
 $(LAB_SETTINGS): tools/jupyterlab/overrides.json $(LAB_STAMP)
 	@mkdir -p $(@D)
 	@cp tools/jupyterlab/overrides.json $@
+
+$(LAB_SERVER_CONFIG): tools/jupyterlab/spine-notebooks.json $(LAB_STAMP)
+	@mkdir -p $(@D)
+	@cp tools/jupyterlab/spine-notebooks.json $@
 
 browser: $(STAMP)
 	@bash tools/ensure_browser.sh
@@ -75,25 +82,43 @@ PLOTLYJS_HASH := $(shell sha1sum tools/plotlyjs/package-lock.json | cut -c1-12)
 PLOTLYJS_STAMP := tools/plotlyjs/node_modules/.installed-$(PLOTLYJS_HASH)
 plotlyjs: $(PLOTLYJS_STAMP)
 
-$(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed once to fetch the plotly.js bundle (sudo apt-get install npm)" >&2; exit 1; }
-	@echo "Installing the cartesian plotly.js bundle into tools/plotlyjs/node_modules (first run only)..."
-	@cd tools/plotlyjs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# Installs the npm packages pinned in tools/$(1)/package-lock.json ($(2) names them).
+define npm_ci
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch $(2) (sudo apt-get install npm)" >&2; exit 1; }
+	@echo "Installing $(2) into tools/$(1)/node_modules (first run only)..."
+	@cd tools/$(1) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
+endef
+
+$(PLOTLYJS_STAMP): tools/plotlyjs/package.json tools/plotlyjs/package-lock.json
+	$(call npm_ci,plotlyjs,the cartesian plotly.js bundle)
+
+# axe-core (npm, pinned in tools/axe/package-lock.json), the accessibility
+# rules the tests run on each exported page.  Keyed on the lock file like
+# plotly.js; offline afterwards.
+AXE_STAMP := tools/axe/node_modules/.installed-$(shell sha1sum tools/axe/package-lock.json | cut -c1-12)
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP): tools/axe/package.json tools/axe/package-lock.json
+	$(call npm_ci,axe,axe-core)
 
 # The repository is the server root, with the first notebook open and the file
-# browser at the root (so data/ and docs/ are in view).  The start page is the
-# default URL rather than a file argument: a file argument makes the file browser
-# open the notebook's folder, and its URL cannot carry JupyterLab's
-# file-browser-path parameter.
-LAB_START := /lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/
-lab: $(LAB_STAMP) $(LAB_SETTINGS)
-	$(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. '--LabApp.default_url=$(LAB_START)'
+# browser at the root (so data/ and docs/ are in view).  Both come from a
+# JupyterLab workspace (tools/jupyterlab/spine-start.jupyterlab-workspace,
+# copied afresh on every start, under the file name JupyterLab gives the
+# workspace "spine-start"), so the start address has no query of its own: the
+# address JupyterLab prints for copying is then .../lab/workspaces/spine-start?token=...
+# (a query in the start address gave "...?file-browser-path=/?token=...", which
+# opened a log-in page).
+LAB_WORKSPACES := $(VENV)/share/jupyter/lab/workspaces
+LAB_START := /lab/workspaces/spine-start
+lab: $(LAB_STAMP) $(LAB_SETTINGS) $(LAB_SERVER_CONFIG)
+	mkdir -p $(LAB_WORKSPACES) && cp tools/jupyterlab/spine-start.jupyterlab-workspace $(LAB_WORKSPACES)/spine-start-c45d.jupyterlab-workspace && $(VENV)/bin/jupyter lab --allow-root --ServerApp.root_dir=. --LabApp.workspaces_dir=$(LAB_WORKSPACES) --LabApp.default_url=$(LAB_START)
 
 # One pytest run: unit tests, notebook lint, render test, and nbval in strict
 # mode (stored outputs must equal fresh ones).  --dist loadfile keeps each
 # notebook's cells in one worker, which nbval needs.
-test: $(STAMP) browser plotlyjs bytecode
+test: $(STAMP) browser plotlyjs bytecode axe
 	$(VENV)/bin/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests notebooks
@@ -120,7 +145,7 @@ lock:
 	@echo "requirements/constraints.txt updated; rebuild notebooks with 'make notebooks FORCE=1' and commit both."
 
 clean:
-	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules tools/plotlyjs/node_modules build .pytest_cache
+	rm -rf $(VENV) $(HUB_ENV) tools/hub/node_modules tools/plotlyjs/node_modules tools/axe/node_modules build .pytest_cache
 
 # A whole class on a real JupyterHub (tests/test_hub.py, about 2 minutes once
 # set up): builds .venv-hub with the image recipe of docs/class-deployment.md

@@ -12,9 +12,13 @@ and value) and by benchmarks/bench.py (explorer latency).  The API is five names
         shutdown_kernels(lab)                  # between notebooks
 
 ``jupyter_lab(root)`` starts ``jupyter lab`` from this environment on a free
-local port with a random token, ``root`` as the server root and a private,
-throw-away settings/workspaces folder (no news pop-up, no autosave, no
+local port with a random token, ``root`` as the server root and private,
+throw-away settings/workspaces/data folders (no news pop-up, no autosave, no
 windowed notebook rendering: every cell is laid out so it can be measured).
+``settings=None`` keeps JupyterLab's default settings instead (autosave on),
+as a student's JupyterLab has them; ``server_config`` adds a Jupyter server
+config file to ``jupyter_server_config.d`` (``tools/jupyterlab/
+spine-notebooks.json``, as ``make lab`` installs it).
 Kernels it starts load the offline IPython profile in tests/offline_ipython
 (network blocked, no history written).  It yields a :class:`Lab` whose
 ``url(path)`` gives an authenticated URL, and stops the server on exit.
@@ -29,6 +33,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -80,6 +85,7 @@ class Lab:
     base_url: str
     token: str
     root: Path
+    data_dir: Path  # the server's Jupyter data folder (its notebook signatures)
 
     def url(self, path: str = "lab") -> str:
         """Authenticated URL for ``path`` relative to the server (e.g. 'lab/tree/notebooks/x.ipynb')."""
@@ -95,31 +101,41 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def jupyter_lab(root: Path | str = ROOT, *, timeout: float = 90.0, log: Path | None = None,
-                ipython_dir: Path | None = None) -> Iterator[Lab]:
+                ipython_dir: Path | None = None, settings: dict | None = _SETTINGS,
+                server_config: Path | None = None) -> Iterator[Lab]:
     """Start ``jupyter lab`` serving ``root``; yield a :class:`Lab`; stop it on exit.
 
     ``log`` (optional) receives the server's output, useful when it fails to
     start.  ``ipython_dir`` replaces the offline profile folder the kernels
-    load (a copy of it with extra start-up code, for benchmarks).  Raises
-    RuntimeError if the server is not answering after ``timeout`` s.
+    load (a copy of it with extra start-up code, for benchmarks).  ``settings``
+    (JupyterLab user settings by file; None: JupyterLab's defaults) and
+    ``server_config`` (a server config file) are described
+    above.  Raises RuntimeError if the server is not answering after
+    ``timeout`` s.
     """
     root = Path(root).resolve()
     token = secrets.token_hex(16)
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="lab-harness-") as tmp:
         tmp_path = Path(tmp)
-        settings = tmp_path / "settings"
-        for rel, value in _SETTINGS.items():
-            target = settings / rel
+        settings_dir = tmp_path / "settings"
+        settings_dir.mkdir()
+        for rel, value in (settings or {}).items():
+            target = settings_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(value), encoding="utf-8")
+        config_dir = tmp_path / "config"
+        if server_config is not None:
+            (config_dir / "jupyter_server_config.d").mkdir(parents=True)
+            shutil.copy(server_config, config_dir / "jupyter_server_config.d" / Path(server_config).name)
         env = {
             **os.environ,
             "IPYTHONDIR": str(ipython_dir or OFFLINE_IPYTHONDIR),
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings_dir),
+            "JUPYTER_DATA_DIR": str(tmp_path / "data"),
             "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+            "JUPYTER_CONFIG_DIR": str(config_dir),
         }
         jupyter = Path(sys.executable).with_name("jupyter")
         cmd = [
@@ -131,7 +147,7 @@ def jupyter_lab(root: Path | str = ROOT, *, timeout: float = 90.0, log: Path | N
         ]
         out = open(log, "wb") if log else subprocess.DEVNULL
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
-        lab = Lab(f"http://127.0.0.1:{port}/", token, root)
+        lab = Lab(f"http://127.0.0.1:{port}/", token, root, tmp_path / "data")
         try:
             deadline = time.monotonic() + timeout
             while True:

@@ -65,13 +65,14 @@ def test_a_corrected_row_updates_its_note_and_no_other_and_a_rebuild_updates_not
     first = build(tmp_path, "first", NOW)
     log = import_deck(collection, first)
     # 202 notes before issue 18, plus the side effect vp_cement_in_canal (cement in the spinal canal) and the
-    # red-flag card of the bone-modifying drugs' own group (issue 18, section 3): 204.
-    assert (len(log.new), len(log.updated), len(log.duplicate)) == (204, 0, 0)
+    # red-flag card of the bone-modifying drugs' own group (issue 18, section 3): 204; plus the glossary's MRC
+    # muscle scale and ACVPU, the scales of the clinical-judgment records (review 2, N4): 206.
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (206, 0, 0)
 
     again = build(tmp_path, "again", NOW + 3600)  # an hour later, nothing changed
     assert again.read_bytes() == first.read_bytes()
     log = import_deck(collection, again)
-    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 204)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 206)
 
     with open(copy / "glossary.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -94,7 +95,7 @@ def test_a_corrected_row_updates_its_note_and_no_other_and_a_rebuild_updates_not
     assert note.mod == NOW + 7200
 
     log = import_deck(collection, build(tmp_path, "once_more", NOW + 9000))
-    assert (len(log.updated), len(log.duplicate)) == (0, 204)
+    assert (len(log.updated), len(log.duplicate)) == (0, 206)
 
 
 def test_changed_card_css_updates_the_note_type(setting, tmp_path, monkeypatch):

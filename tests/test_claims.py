@@ -216,6 +216,7 @@ def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
     "Pain at T7 and L1; ECOG 1; grade 2 in 2017.",
     "Contact the team {{tier:immediately}}.",
     "Only a browser; the first start can take a few minutes.",
+    "Predict the CTCAE v5.0 grade for 150/95 and for 166/104 mm Hg, then check with the calculator.",
     "Before <!-- claim:nadir_window -->about 7 to 14 days after a dose<!-- /claim --> after.",
 ])
 def test_other_senses_and_rendered_claims_pass(text):
@@ -262,14 +263,14 @@ def test_a_new_copy_of_a_sentence_is_found_but_the_skeleton_is_not(tmp_path):
     root = _collection_copy(tmp_path)
     rows = _rows(root / "data" / "glossary.csv")
     # A clinical sentence copied from a side-effect row, and a sentence of the lesson skeleton.
-    rows[0]["definition"] += (" Check calcium before starting and during treatment, especially with kidney disease."
+    rows[0]["definition"] += (" New back pain that is worse on movement or standing after SBRT should be reported."
                               " Every table, chart and statement above is drawn from these sources.")
     _write(root / "data" / "glossary.csv", rows)
     pairs = [(place, other, sentence.rstrip(".;")) for _s, place, other, sentence in claims_lint.repeated_statements(root)
              if "data/glossary.csv: row 1 " in place + other]
     assert [(sorted(p.split(":")[0] for p in (place, other)), sentence) for place, other, sentence in pairs] == [
         (["data/glossary.csv", "data/side_effects.csv"],
-         "Check calcium before starting and during treatment, especially with kidney disease")]
+         "New back pain that is worse on movement or standing after SBRT should be reported")]
 
 
 def _collection_copy(tmp_path: Path) -> Path:
@@ -417,7 +418,8 @@ def test_nothing_cites_a_superseded_source_without_a_reason_tables_and_json():
     # update only for its re-treatment remark beside the 2024 guideline.
     sources = {r["id"]: r for r in _rows(DATA / "sources.csv")}
     still_cited = {i for i, r in sources.items() if r["superseded_by"] and r["kept_because"]}
-    assert still_cited == {"nice_cg75", "nci_ctcae_v5", "arevalo2013_pdph", "lutz2017_astro", "neuss2016_asco_ons"}
+    assert still_cited == {"nice_cg75", "nci_ctcae_v5", "arevalo2013_pdph", "lutz2017_astro", "neuss2016_asco_ons",
+                           "horlocker2018_asra"}
     astro = [r for r in _rows(DATA / "claims.csv") if "lutz2017_astro" in r["source_ids"].split(";")]
     assert [(r["id"], r["source_ids"]) for r in astro] == [("rt_single_fraction_pain_relief", "alcorn2024_astro;lutz2017_astro")]
 
@@ -451,11 +453,22 @@ def test_a_row_that_shows_a_claim_cites_the_claims_sources():
 
 def test_sources_of_a_claim_join_a_row_that_did_not_list_them(data_copy):
     rows = _rows(data_copy / "glossary.csv")
-    rows[0]["definition"] += " Act {{tier:within_24_hours}}."
+    rows[0]["definition"] += " Suspect it with {{neutropenic_sepsis_trigger}}."
     rows[0]["source_ids"] = "nci_dictionary"
     _write(data_copy / "glossary.csv", rows)
     data.clear_cache()
-    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_ng234;nice_cg75"
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary;nice_cg151"
+
+
+def test_a_tier_word_does_not_cite_every_guideline_that_uses_the_tier(data_copy):
+    # Review finding: "immediately" in a shunt or clot red flag cited NICE CG151 and NG234, which say
+    # nothing about shunts or clots.  The tier's words are shared; the row's own sources stand for it.
+    rows = _rows(data_copy / "glossary.csv")
+    rows[0]["definition"] += " Report it {{tier:immediately}}."
+    rows[0]["source_ids"] = "nci_dictionary"
+    _write(data_copy / "glossary.csv", rows)
+    data.clear_cache()
+    assert data.load("glossary").loc[0, "source_ids"] == "nci_dictionary"
 
 
 def test_a_quiz_read_twice_shows_the_claims_wording_both_times(tmp_path):

@@ -54,3 +54,20 @@ def test_menu_entries_do_not_repeat_their_group_name():
     repeated = [label for label in labels if ": " in label
                 and label.split(": ", 1)[1].split()[0].lower() == label.split()[0].lower()]
     assert repeated == []
+
+
+def test_a_checkbox_group_is_a_control_whose_value_is_what_is_ticked():
+    from helpers.controls import CheckboxGroup
+
+    group = CheckboxGroup([("Surgery", "surgery"), ("Chemotherapy", "chemo"), ("Radiation", "rt")],
+                          value=("rt", "surgery"), description="Treatments to compare")
+    boxes = [c for c in group.children if hasattr(c, "indent")]
+    assert [b.description for b in boxes] == ["Surgery", "Chemotherapy", "Radiation"]
+    assert group.value == ("surgery", "rt")  # in the order shown
+    seen = []
+    group.observe(lambda change: seen.append(change["new"]), names="value")
+    boxes[1].value = True
+    assert group.value == ("surgery", "chemo", "rt") and seen == [("surgery", "chemo", "rt")]
+    group.value = ("chemo",)  # set from code: the boxes follow
+    assert [b.value for b in boxes] == [False, True, False]
+    assert group.children[0].value == "Treatments to compare:"

@@ -6,7 +6,6 @@ import html
 import json
 import os
 import re
-import shlex
 import signal
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = ROOT / "tools" / "jupyterlab" / "overrides.json"
+SCREENSHOTS = ROOT / "build" / "screenshots" / "lab"
 
 
 def make_dry_run(target: str, *options: str) -> str:
@@ -28,9 +28,10 @@ def make_dry_run(target: str, *options: str) -> str:
     return make.stdout
 
 
-def lab_command() -> list[str]:
-    line = next(line for line in make_dry_run("lab").splitlines() if "jupyter lab" in line)
-    return shlex.split(line)
+def lab_line(venv: Path | None = None) -> str:
+    """The shell line `make lab` runs to start JupyterLab (``venv``: this test's environment)."""
+    options = [f"VENV={venv}"] if venv else []
+    return next(line for line in make_dry_run("lab", *options).splitlines() if "jupyter lab" in line)
 
 
 def test_overrides_name_real_settings_with_allowed_values():
@@ -60,6 +61,24 @@ def test_every_place_copies_the_one_overrides_file(place):
     assert "share/jupyter/lab/settings" in text
 
 
+@pytest.mark.parametrize("place", ["Makefile", "postBuild", "docs/class-deployment.md"])
+def test_every_place_installs_the_save_setting(place):
+    # JupyterLab reads extension switches only from jupyter_server_config.d/ (issue 22, item 1)
+    text = (ROOT / place).read_text(encoding="utf-8")
+    assert "tools/jupyterlab/spine-notebooks.json" in text
+    assert "etc/jupyter/jupyter_server_config.d" in text
+
+
+def test_the_save_setting_enables_the_helpers_server_extension():
+    import importlib
+
+    config = json.loads((ROOT / "tools" / "jupyterlab" / "spine-notebooks.json").read_text(encoding="utf-8"))
+    enabled = config["ServerApp"]["jpserver_extensions"]
+    assert enabled == {"helpers.saving": True}
+    module = importlib.import_module("helpers.saving")
+    assert module._jupyter_server_extension_points() == [{"module": "helpers.saving"}]
+
+
 def test_make_lab_installs_the_collection_without_the_test_tools():
     # -W: as if pyproject.toml had just changed, so make shows the whole set-up
     plan = make_dry_run("lab", "-W", "pyproject.toml")
@@ -68,6 +87,7 @@ def test_make_lab_installs_the_collection_without_the_test_tools():
     assert all("[dev]" not in line for line in installs), installs
     assert "[dev]" in make_dry_run("venv", "-W", "pyproject.toml")
     assert "tools/jupyterlab/overrides.json" in plan
+    assert "tools/jupyterlab/spine-notebooks.json" in plan
 
 
 def free_port() -> int:
@@ -76,38 +96,72 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def test_the_start_workspace_is_where_jupyterlab_looks_for_it():
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
+    line = lab_line()
+    assert "--ServerApp.root_dir=." in line
+    start = re.search(r"--LabApp\.default_url=(\S+)", line).group(1)
+    assert "?" not in start, "a query in the start address breaks the address JupyterLab prints"
+    name = start.rsplit("/workspaces/", 1)[1]
+    assert f"/{slugify(name)}{WORKSPACE_EXTENSION}" in line, "the workspace is copied under another name"
+    workspace = json.loads((ROOT / "tools" / "jupyterlab" / "spine-start.jupyterlab-workspace").read_text())
+    assert workspace["metadata"]["id"] == name
+    assert workspace["data"]["file-browser-filebrowser:cwd"] == {"path": ""}
+    assert (ROOT / workspace["data"]["notebook:notebooks/00_start_here.ipynb"]["data"]["path"]).is_file()
+
+
 @pytest.mark.notebooks
-def test_make_lab_opens_the_repository_root_with_start_here_open(tmp_path):
-    command = lab_command()
-    assert "--ServerApp.root_dir=." in command
-    # Run the very command, in this environment, with a browser that does nothing and a
-    # private runtime folder; JupyterLab writes the page it would open there.
-    command[0] = str(Path(sys.executable).parent / "jupyter")
-    env = {**os.environ, "BROWSER": "true", "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    server = subprocess.Popen([*command, f"--ServerApp.port={free_port()}", "--ServerApp.ip=127.0.0.1"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+@pytest.mark.browser
+def test_the_address_make_lab_prints_opens_start_here_at_the_repository_root(tmp_path):
+    """Issue 22, item 3: the address printed for copying is one a student can paste."""
+    from lab_harness import chromium
+
+    # The very line make lab runs, in this environment, with a browser that does nothing and
+    # private runtime/settings folders.
+    line = lab_line(Path(sys.prefix))
+    env = {**os.environ, "BROWSER": "true", "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
+    log = tmp_path / "lab.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(["bash", "-c", f"{line} --ServerApp.port={free_port()} --ServerApp.ip=127.0.0.1"],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
-        pages = []
-        while not pages and time.monotonic() < deadline and server.poll() is None:
+        printed: list[str] = []
+        while not printed and time.monotonic() < deadline and server.poll() is None:
             time.sleep(0.5)
-            pages = list(tmp_path.glob("jpserver-[0-9]*-open.html"))
-        assert pages, "JupyterLab did not start"
-        target = urllib.parse.urlsplit(html.unescape(re.search(r'url=(\S+?)"', pages[0].read_text()).group(1)))
-        # The first notebook opens, and the file browser shows the repository root
-        # (data/ and docs/), not notebooks/; the token still reaches the server.
-        assert target.path.endswith("/lab/tree/notebooks/00_start_here.ipynb"), target
-        query = urllib.parse.parse_qs(target.query)
-        assert query.get("file-browser-path") == ["/"], target
-        assert query.get("token"), target
-        info = json.loads(next(tmp_path.glob("jpserver-[0-9]*.json")).read_text())
+            printed = re.findall(r"^\s+(?:or )?(http://\S+)$", log.read_text(), re.M)
+        assert printed, f"JupyterLab printed no address: {log.read_text()[-2000:]}"
+        for url in printed:
+            parts = urllib.parse.urlsplit(url)
+            assert url.count("?") == 1 and urllib.parse.parse_qs(parts.query).get("token"), url
+        info = json.loads(next((tmp_path / "runtime").glob("jpserver-[0-9]*.json")).read_text())
         assert Path(info["root_dir"]).resolve() == ROOT
+        local = next(u for u in printed if "127.0.0.1" in u)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(local, wait_until="domcontentloaded")
+            # A pasted address opens JupyterLab itself (no log-in page) with Start here open ...
+            page.wait_for_selector(".lm-DockPanel-tabBar .lm-TabBar-tabLabel:text('00_start_here.ipynb')",
+                                   timeout=90_000)
+            assert page.locator("input[type=password]").count() == 0
+            # ... and the file browser at the repository root, data/ and docs/ beside notebooks/.
+            try:
+                page.wait_for_function("() => Array.from(document.querySelectorAll('.jp-DirListing-itemText'))"
+                                       ".some(e => e.textContent.trim() === 'docs')", timeout=60_000)
+            finally:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / "make_lab_start.png"))
+            listed = page.locator(".jp-DirListing-itemText").all_inner_texts()
+            page.close()
+        assert {"data", "docs", "notebooks"} <= set(listed), listed
     finally:
-        server.send_signal(signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
 
 

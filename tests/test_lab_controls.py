@@ -15,6 +15,11 @@ ipywidgets control on the page:
   output shows "Error displaying widget", "model not found", an error or a
   traceback.
 
+- every explorer whose live view draws a chart keeps its controls and that
+  chart in one view at 1366 x 768: from the top of the controls to the bottom
+  of the chart fits in the notebook's visible height, so moving a control
+  shows its effect without scrolling.
+
 Screenshots of each page and each live control go to build/screenshots/lab/.
 Before the fixes of issue 12 this test failed on 02/05 (SINS location box
 43 px wide), 03 (CTCAE lower-limit box 10 px, ANC unit toggle cut) and on the
@@ -34,7 +39,8 @@ from lab_harness import chromium, jupyter_lab, open_notebook, run_all_cells
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots" / "lab"
-VIEWPORT = {"width": 1280, "height": 900}
+# A common student laptop screen (issue 22, item 7: control and chart in one view).
+VIEWPORT = {"width": 1366, "height": 768}
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +126,24 @@ _ERRORS = r"""() => {
 }"""
 
 
+# Each live view with a chart: how tall its controls plus chart are, against the notebook's visible height.
+_IN_VIEW = r"""() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const scroller = panel.content.node.closest('.jp-WindowedPanel-outer') || panel.content.node;
+  const visible = scroller.clientHeight;
+  const cells = Array.from(panel.content.node.querySelectorAll('.jp-Cell'));
+  const out = [];
+  panel.content.node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').forEach(view => {
+    const chart = view.querySelector('.js-plotly-plot');
+    const controls = view.querySelector('.widget-hbox, .widget-box');
+    if (!chart || !controls) return;
+    const top = controls.getBoundingClientRect().top, bottom = chart.getBoundingClientRect().bottom;
+    out.push({cell: cells.indexOf(view.closest('.jp-Cell')), need: Math.round(bottom - top), visible});
+  });
+  return out;
+}"""
+
+
 def stored_widget_outputs(path: Path) -> int:
     """How many outputs of the built notebook become a live widget when run.
 
@@ -165,6 +189,7 @@ def test_live_controls_readable_and_no_errors(path, lab_and_browser):
             views.nth(index).screenshot(path=str(SCREENSHOTS / f"{path.stem}_widget{index}.png"))
         problems = page.evaluate(_MEASURE)
         errors = page.evaluate(_ERRORS)
+        in_view = page.evaluate(_IN_VIEW)
         widget_outputs = page.evaluate(
             "() => window.jupyterapp.shell.currentWidget.content.node"
             ".querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length"
@@ -179,5 +204,8 @@ def test_live_controls_readable_and_no_errors(path, lab_and_browser):
         f" (scrollWidth {p.get('scroll')}, clientWidth {p.get('client')})" for p in problems
     )
     assert page_errors == [], f"{path.name}: page errors: {page_errors}"
+    too_tall = [v for v in in_view if v["need"] > v["visible"]]
+    assert too_tall == [], f"{path.name}: controls and their chart do not fit one view at 1366 x 768: " + "; ".join(
+        f"cell {v['cell']} needs {v['need']} px, the notebook shows {v['visible']} px" for v in too_tall)
     expected = stored_widget_outputs(path)
     assert widget_outputs == expected, f"{path.name}: {widget_outputs} live widgets drawn, {expected} expected"

@@ -184,7 +184,9 @@ class TestExplorer:
     def test_display_has_widget_view_and_static_face(self):
         bundle = self.make()._repr_mimebundle_()
         assert "application/vnd.jupyter.widget-view+json" in bundle
-        assert bundle["text/html"] == "<p>static</p>"
+        # the static face, after a line for JupyterLab only (static pages hide class spine-live-only)
+        assert bundle["text/html"] == ('<p class="spine-live-only" style="margin:0.2em 0;font-weight:bold;color:#0072B2">'
+                                       '▶ Run this cell (Shift + Enter) for the live controls</p><p>static</p>')
         assert bundle["text/plain"] == "Squares (interactive when the notebook runs)"
 
     def test_figure_static_face_keeps_plotly_json(self):
@@ -192,6 +194,12 @@ class TestExplorer:
         explorer = Explorer({"n": control}, lambda n: bar(), static_face=bar(), title="t")
         bundle = explorer._repr_mimebundle_()
         assert "application/vnd.plotly.v1+json" in bundle and "text/html" in bundle
+        # JupyterLab draws the plotly face before the cell runs: its title invites the student to run it;
+        # the static pages' face carries the same line only in an element they hide
+        title = bundle["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
+        assert title.startswith("▶ Run this cell (Shift + Enter) for the live controls<br>")
+        assert bundle["text/html"].startswith('<p class="spine-live-only"')
+        assert "Run this cell" not in bundle["text/html"].split("</p>", 1)[1]
 
     def test_live_figure_updates_one_chart_in_place(self):
         """A figure result is HTML that hands the new figure to Plotly.react on the

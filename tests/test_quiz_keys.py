@@ -191,7 +191,8 @@ def test_bevacizumab_days_before_surgery(qid):
 
 def test_mscc_mri_within_24_hours():
     action = load("mscc_actions").set_index("id").loc["whole_spine_mri"]
-    assert str(action["timing"]) == "within_24_hours"
+    assert str(action["timing"]) == "mscc_mri_neuro_timing"
+    assert "always within 24 hours" in load("claims").set_index("id").loc["mscc_mri_neuro_timing", "text"]
     assert_numeric_key("mscc_mri_hours", 24, 24, wrong=(48, 12))
 
 

@@ -95,7 +95,7 @@ def test_review_line_is_escaped_text_and_one_line():
     line = lesson.last_checked("03_chemotherapy")
     html = line._repr_html_()
     assert html.count("<p") == 1 and "\n" not in repr(line)
-    assert 'href="../docs/clinical-review.md"' in html
+    assert 'href="https://github.com/spine-oncology-nursing/spine-cancer-treatment-notebooks/blob/main/docs/clinical-review.md"' in html
 
 
 def test_unknown_notebook_and_bad_dates_give_one_clear_line(tmp_path, monkeypatch):

@@ -1,11 +1,15 @@
 """Shared side-effect builders: right rows, labelled charts, clear errors."""
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from helpers import setup, side_effects
 from helpers.errors import InputError
 from helpers.plotting import accessibility_problems
 
+ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def configured():
@@ -46,15 +50,47 @@ def test_every_modality_has_labelled_charts_and_tables(modality):
 from helpers import data  # noqa: E402
 
 
-def test_heatmap_prints_the_matrix_counts_in_the_cells():
+#: The heat map's cells, counted BY HAND from data/side_effects.csv (one row = one side effect,
+#: counted under its modality_id and body_system).  Assumes the eight rows of the bone-modifying
+#: drugs (denosumab_*, zoledronic_*: two metabolic, four musculoskeletal, one constitutional, one
+#: renal) are supportive care and NOT counted under targeted therapy; if they move to a modality
+#: of their own, add its column.  Body systems in the lesson's order (datapackage enum, top to
+#: bottom); columns in teaching order.  Update a cell by counting the CSV again, not from the code.
+HEATMAP_COLUMNS = ("Surgery", "Chemotherapy", "Radiation<br>therapy", "Interventional<br>radiology",
+                   "Targeted<br>therapy")
+HEATMAP_COUNTS = {
+    "Haematological (blood)": (0, 4, 1, 0, 1),
+    "Gastrointestinal": (0, 3, 5, 0, 4),
+    "Skin and hair": (0, 1, 2, 0, 0),
+    "Neurological": (1, 2, 3, 1, 1),
+    "Musculoskeletal": (0, 0, 2, 1, 0),
+    "Cardiovascular and clots": (1, 1, 0, 2, 5),
+    "Renal and urinary": (0, 0, 1, 0, 1),
+    "Metabolic": (0, 0, 0, 0, 0),
+    "Whole body (constitutional)": (0, 0, 1, 0, 2),
+    "Wound and procedural": (5, 0, 0, 3, 1),
+}
+
+
+def test_heatmap_cells_are_the_hand_counts():
     fig = side_effects.side_effect_heatmap()
     assert accessibility_problems(fig) == []
     heat = fig.data[0]
-    matrix = data.side_effect_matrix()
-    assert heat.z.tolist() == matrix.T.to_numpy().tolist()
+    assert tuple(heat.x) == HEATMAP_COLUMNS
+    assert list(heat.y) == list(HEATMAP_COUNTS)
+    assert [tuple(row) for row in heat.z.tolist()] == list(HEATMAP_COUNTS.values())
+    # The number is printed in each cell (colour is not the only carrier) and said in the hover.
     assert heat.texttemplate == "%{text}" and heat.text.tolist() == heat.z.tolist()
+    assert heat.customdata[3][0] == "1 side effect" and heat.customdata[1][2] == "5 side effects"
     assert heat.colorscale[0][1] != heat.colorscale[-1][1] and fig.layout.title.text
-    assert len(heat.x) == len(matrix.index) and len(heat.y) == len(matrix.columns)
+    # Every row of the CSV is in a cell except the bone-modifying drugs' eight (a new row fails here).
+    with open(ROOT / "data" / "side_effects.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    bone = [r["id"] for r in rows if r["subtype_id"] in ("denosumab", "zoledronic_acid")]
+    assert len(bone) == 8 and sum(map(sum, HEATMAP_COUNTS.values())) == len(rows) - 8
+    narrowed = side_effects.side_effect_heatmap(["targeted_therapy", "surgery"]).data[0]
+    assert tuple(narrowed.x) == ("Surgery", "Targeted<br>therapy")  # teaching order, whatever the order asked
+    assert [tuple(r) for r in narrowed.z.tolist()] == [(c[0], c[4]) for c in HEATMAP_COUNTS.values()]
 
 
 def test_body_system_table_puts_every_effect_in_its_cell():

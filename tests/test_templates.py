@@ -32,8 +32,9 @@ def test_bullets_escape_items_and_are_absent_when_empty():
 
 def test_citation_links_point_into_the_reference_list():
     out = macro("_macros.html.j2", "citation_links", "fisher2010_sins;nci_ctcae_v5")
-    assert out == ('<a href="#ref-fisher2010_sins">fisher2010_sins</a>, '
-                   '<a href="#ref-nci_ctcae_v5">nci_ctcae_v5</a>')
+    # a reader sees "Fisher 2010", never the raw key; links are underlined (issue 22, items 9 and 16)
+    assert out == ('<a href="#ref-fisher2010_sins" style="text-decoration:underline">Fisher 2010</a>; '
+                   '<a href="#ref-nci_ctcae_v5" style="text-decoration:underline">National Cancer Institute (CTEP) 2017</a>')
     assert "<script>" not in macro("_macros.html.j2", "citation_links", 'x"><script>')
 
 
@@ -60,7 +61,7 @@ def test_links_in_tables_are_composed_from_escaped_parts():
                                    Link("Bad", "javascript:alert(1)"),
                                    (Strong("Days 7–12."), " then")]})
     page = styled(frame, "Links")._repr_html_()
-    assert '<a href="https://example.org/?a=1&amp;b=2">Go &lt;b&gt;</a>' in page
+    assert '<a href="https://example.org/?a=1&amp;b=2" style="text-decoration:underline">Go &lt;b&gt;</a>' in page
     assert "javascript:" not in page and ">Bad<" in page
     assert "<strong>Days 7–12.</strong>" in page
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from helpers.claims import fill_markdown  # noqa: E402
 from helpers.course import navigation_markdown  # noqa: E402
+from helpers.saving import drop_widget_views  # noqa: E402
 
 NAV_TAG = "navigation"
 TIMEOUT_S = 300
@@ -62,23 +63,6 @@ def refresh_claims(nb: nbformat.NotebookNode, slug: str) -> None:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and "<!--" in cell.source:
             cell.source = fill_markdown(cell.source, f"notebooks/{slug}.ipynb: cell {index} ({cell.get('id', '?')})")
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def drop_widget_views(nb: nbformat.NotebookNode) -> None:
-    """Remove widget views from stored outputs.
-
-    With no widget state stored, a view can never be drawn from the file: a
-    static page shows the output's static face, JupyterLab draws the static
-    face until the cell runs, and running the cell makes a fresh view.  The
-    view's model id is random, so keeping it would change the file on every
-    build.
-    """
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def clean(nb: nbformat.NotebookNode) -> None:

@@ -44,6 +44,7 @@ STAGE_LABELS = {
 #: Readable labels for case_treatments.role.
 ROLE_LABELS = {
     "curative_or_local_control": "Cure or local control",
+    "local_control": "Local control (palliative intent)",
     "systemic_control": "Controls the cancer throughout the body",
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (relieves symptoms, protects function)",

@@ -230,7 +230,7 @@ def wording(reference: str, folder: str | None = None) -> str:
 
 
 def sources_of(references: Iterable[Reference], folder: str | None = None) -> list[str]:
-    """The source ids behind some references, in first-seen order (a claim's own, a tier's, the evidence's).
+    """The source ids behind some references, in first-seen order (a claim's own and its evidence's).
 
     A row or a question that shows a claim cites the claim's sources too, so a notebook's reference list
     names every document behind what the reader saw.
@@ -239,10 +239,13 @@ def sources_of(references: Iterable[Reference], folder: str | None = None) -> li
         from helpers.data import data_dir
 
         folder = str(data_dir())
-    tables = {"claim": "claims", "tier": "escalation_tiers", "strength": "recommendation_strengths",
-              "evidence": "side_effect_evidence", "outcome": "augmentation_outcomes"}
+    # The vocabularies' own sources (the guidelines that define "immediately" or "should be offered") are not
+    # added: the words are shared, and the claim that uses them carries the source for its situation.
+    tables = {"claim": "claims", "evidence": "side_effect_evidence", "outcome": "augmentation_outcomes"}
     found: dict[str, None] = {}
     for ref in references:
+        if ref.kind in ("tier", "strength"):
+            continue
         if ref.kind in tables:
             own = _vocabulary(folder, tables[ref.kind], "source_ids").get(ref.name)
             cited = [own] if own else []

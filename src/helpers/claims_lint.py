@@ -123,7 +123,7 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
-    _allow(r"predict the grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+    _allow(r"(?:(?<=predict the )|(?<=predict the CTCAE v5\.0 ))grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
            "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
     _allow(r"predict first: is \d+ days enough\? is \d+\?",
            "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
@@ -165,7 +165,7 @@ class Finding:
 
 def _allowed(text: str, start: int, end: int) -> bool:
     for rule in ALLOWED:
-        for match in rule.pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        for match in rule.pattern.finditer(text, max(0, start - 80), min(len(text), end + 80)):
             if match.start() <= start and match.end() >= end:
                 return True
             if match.start() < end and match.end() > start and rule.pattern.pattern.startswith(r"\b(?:ECOG"):
@@ -378,7 +378,9 @@ SKELETON = re.compile(
     r"every table, chart and statement above is drawn from these sources|\]\(\d\d_[a-z_]+\.ipynb\)|"
     r"read the summary, then go through the stages|the findings in the case \(level|are stored as data|"
     # an item's instruction, and the opening line of the side-effect lessons' key points
-    r"place one word or phrase in each blank|side effects follow from how each treatment works", re.I)
+    r"place one word or phrase in each blank|side effects follow from how each treatment works|"
+    # how to run a lesson in JupyterLab (the set-up cell's text, the same in every lesson)
+    r"run a cell with \*\*shift \+ enter\*\*|every cell also works on its own, in any order", re.I)
 #: Fields that name a study's population or where a number stands, or name a thing (a side effect, a team,
 #: a structure the dose limit is for): repeated on purpose, row by row.
 _REFERENCE_FIELDS = ("field 'population'", "field 'locator'", "field 'unit'", "field 'study'", "field 'timepoint'",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-REPOSITORY = "spine-oncology-nursing/spine-cancer-treatment-notebooks"  
+REPOSITORY = "spine-oncology-nursing/spine-cancer-treatment-notebooks"
 BRANCH = "main"
 
 
@@ -118,6 +118,17 @@ def binder_url(slug: str) -> str:
 
 def nbviewer_url(slug: str) -> str:
     return f"https://nbviewer.org/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{slug}.ipynb"
+
+
+def repository_file_url(path: str) -> str:
+    """A link to a file of the collection that is not a notebook (``"docs/clinical-review.md"``).
+
+    Absolute, on GitHub: a relative link such as ``../docs/clinical-review.md``
+    works in JupyterLab but gives 404 on nbviewer, whose pages live under
+    ``/github/OWNER/REPO/blob/BRANCH/notebooks/``; the GitHub page opens the
+    same from nbviewer, a hub, Binder and JupyterLab.
+    """
+    return f"https://github.com/{REPOSITORY}/blob/{BRANCH}/{path.lstrip('/')}"
 
 
 def learning_path_view():

@@ -66,6 +66,7 @@ ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_stren
 #: Readable labels for ``scenario_modalities.role``.
 ROLE_LABELS = {
     "curative_or_local_control": "Cure or local control",
+    "systemic_control": "Controls the cancer throughout the body",
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (symptom relief)",
     "stabilising": "Stabilising the spine",
@@ -212,6 +213,12 @@ def _strings(value: object):
     elif isinstance(value, dict):
         for item in value.values():
             yield from _strings(item)
+
+
+def _is_web_link(text: str) -> bool:
+    from helpers.tables import is_web_link  # the one link rule (tables writes the links)
+
+    return is_web_link(text)
 
 
 def clear_cache() -> None:
@@ -405,7 +412,7 @@ def _parse(table: _Table, field: dict, row: int, text: str) -> object:
         raise table.error(row, name, f"value {_short(text)} is below the minimum {constraints['minimum']}")
     if "maximum" in constraints and value > constraints["maximum"]:
         raise table.error(row, name, f"value {_short(text)} is above the maximum {constraints['maximum']}")
-    if field.get("format") == "uri" and not re.fullmatch(r"https?://[^\s<>\"']+", text, flags=re.IGNORECASE):
+    if field.get("format") == "uri" and not _is_web_link(text):
         # Only web links: a javascript:, data: or file: "link" would run or leak in the reader's browser.
         raise table.error(row, name, f"value {_short(text)} is not a web link; allowed: an https:// or http:// URL "
                                      "(a DOI as https://doi.org/...)")

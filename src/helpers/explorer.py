@@ -78,8 +78,44 @@ def live_bundle(item: Any, chart_key: str) -> dict:
     return display_bundle(item)
 
 
+#: What a stored explorer says in JupyterLab before its cell has run (issue 22, item 4).
+RUN_HINT = "▶ Run this cell (Shift + Enter) for the live controls"
+
+
+def static_faces(static_face: Any, title: str) -> dict:
+    """The stored faces of a live view: its static face, with a one-line invitation to run the
+    cell where only JupyterLab shows it.
+
+    JupyterLab draws the plotly JSON face of a chart, so the invitation leads
+    its title; an HTML face starts with it in an element of the class
+    ``spine-live-only``, which the collection's page style hides on static
+    pages (nbviewer, nbconvert, handouts: ``templates/review_status.html.j2``)
+    and JupyterLab, which drops that style from a stored output, shows.
+    """
+    from helpers.render import macro
+
+    data = display_bundle(static_face)
+    if plotting.PLOTLY_MIME in data:
+        face = dict(data[plotting.PLOTLY_MIME])
+        layout = dict(face.get("layout") or {})
+        heading = dict(layout.get("title") or {})
+        heading["text"] = RUN_HINT + "<br>" + str(heading.get("text") or "")
+        layout["title"] = heading
+        face["layout"] = layout
+        data[plotting.PLOTLY_MIME] = face
+    if "text/html" in data:
+        # both are markup: joined as strings (Markup + str would escape the str)
+        data["text/html"] = str(macro("_macros.html.j2", "live_only_hint", RUN_HINT)) + str(data["text/html"])
+    data["text/plain"] = f"{title} (interactive when the notebook runs)"
+    return data
+
+
 def _output_items(shown: Any, key: str) -> tuple[dict, ...]:
-    items = shown if isinstance(shown, (list, tuple)) else [shown]
+    items = list(shown) if isinstance(shown, (list, tuple)) else [shown]
+    # The chart a control drives sits right under the controls, so a change is seen where
+    # it is made (at 1366 x 768 a summary or table above it pushed it a screen down);
+    # what explains it follows.  The order is otherwise kept.
+    items = [i for i in items if isinstance(i, BaseFigure)] + [i for i in items if not isinstance(i, BaseFigure)]
     return tuple(
         {"output_type": "display_data", "data": live_bundle(item, f"{key}-{index}"), "metadata": {}}
         for index, item in enumerate(items)
@@ -150,8 +186,7 @@ class Explorer:
         self.refresh()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = display_bundle(self.static_face)
-        data["text/plain"] = f"{self.title} (interactive when the notebook runs)"
+        data = static_faces(self.static_face, self.title)
         widget_bundle = self.widget._repr_mimebundle_()
         data["application/vnd.jupyter.widget-view+json"] = widget_bundle[
             "application/vnd.jupyter.widget-view+json"
@@ -172,8 +207,7 @@ class LiveWithStaticFace:
         self.title = title
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = display_bundle(self.static_face)
-        data["text/plain"] = f"{self.title} (interactive when the notebook runs)"
+        data = static_faces(self.static_face, self.title)
         data["application/vnd.jupyter.widget-view+json"] = self.widget._repr_mimebundle_()[
             "application/vnd.jupyter.widget-view+json"
         ]

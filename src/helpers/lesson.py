@@ -13,7 +13,9 @@ every build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
 
 import pandas as pd
 
@@ -98,7 +100,61 @@ class References:
         return str(macro("lesson.html.j2", "references", rows))
 
     def __repr__(self) -> str:
-        return "\n".join(f"{n}. [{i}] {row['citation']}" for n, (i, row) in enumerate(self.rows, start=1))
+        # The text face names each source briefly (the page shows every full citation and link), which keeps
+        # the stored notebook small now that every claim shown adds its own sources.
+        return "References: " + "; ".join(f"{n}. {source_label(i)}" for n, (i, _row) in enumerate(self.rows, start=1))
+
+
+_AUTHOR = re.compile(r"^([A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?) [A-Z]{1,3}(?:[ ,.;]|$)")
+
+
+def source_label(source_id: str) -> str:
+    """How a citation reads in the text: "Fisher 2010", "World Health Organization 2018",
+    or an undated page's title ("Surgery to Treat Cancer").
+
+    Built from the row of ``data/sources.csv`` (first author's surname and the
+    year; for an organisation, its name and the year, or the title), so a
+    reader never sees a raw key such as ``stacchiotti2015_chordoma``.  An
+    unknown id is shown as it is.
+    """
+    from helpers.data import data_dir
+
+    sources = data_dir() / "sources.csv"
+    stamp = sources.stat().st_mtime_ns if sources.exists() else 0
+    return _source_labels(str(sources), stamp).get(source_id, source_id)
+
+
+@cache
+def _source_labels(_path: str, _stamp: int) -> dict[str, str]:
+    """Every label, worked out once per sources.csv (its path and modification time)."""
+    from helpers.data import load
+
+    labels: dict[str, str] = {}
+    for row in load("sources").itertuples(index=False):
+        citation = str(row.citation)
+        year = str(row.year).strip()
+        year = "" if year in {"", "nan", "<NA>", "None"} else year.removesuffix(".0")
+        publisher = str(row.publisher or "").strip()
+        author = _AUTHOR.match(citation)
+        if author:
+            label = f"{author.group(1)} {year}".strip()
+        elif year:
+            label = f"{publisher or citation.split('. ')[0]} {year}"
+        else:  # an undated page or drug label: its title
+            label = next((part for part in citation.split(". ") if len(part) > 3 and not part.endswith("Board")
+                          and part not in publisher and publisher not in part), citation)
+            if len(label) > 50:
+                label = label[:48].rsplit(" ", 1)[0] + "…"
+        labels[str(row.id)] = label
+    # two sources with one label ("Sahgal 2013") get a, b in the order of sources.csv
+    by_label: dict[str, list[str]] = {}
+    for source_id, label in labels.items():
+        by_label.setdefault(label, []).append(source_id)
+    for label, ids in by_label.items():
+        if len(ids) > 1:
+            for letter, source_id in zip("abcdefghij", ids):
+                labels[source_id] = f"{label}{letter}"
+    return labels
 
 
 def references(*source_ids: str) -> References:

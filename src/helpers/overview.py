@@ -34,7 +34,7 @@ def comparison_table(modalities: list[str] | None = None):
             "Main side effects": overview["main_side_effects"],
         }
     )
-    return styled(table, f"{_groups_phrase(overview).capitalize()} compared (invasiveness on the 0–4 scale defined below)")
+    return styled(table, f"{_groups_phrase(overview).capitalize()} compared (invasiveness on a 0–4 scale: 0 = least invasive, 4 = most)")
 
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -182,6 +182,7 @@ def goals_chart() -> go.Figure:
 # Short role names for chart labels (the tables use the full labels).
 ROLE_SHORT = {
     "curative_or_local_control": "Local control",
+    "systemic_control": "Systemic control",
     "adjuvant": "Adjuvant",
     "palliative": "Palliative",
     "stabilising": "Stabilising",
@@ -226,7 +227,7 @@ def scenario_chart(scenario_id: str) -> go.Figure:
             )
         )
     fig.update_layout(
-        title=f"Treatments considered: {title}",
+        title=plotly_lines(f"Treatments considered: {title}"),  # the scenario title is data: escaped
         xaxis=dict(title="Order in which they are usually considered (step)", dtick=1,
                    range=[0.5, max(len(plan), 1) + 0.5]),
         yaxis=dict(title="Treatment", categoryorder="array", categoryarray=[names[m] for m in reversed(MODALITY_ORDER)],
@@ -377,25 +378,18 @@ def comparison_view(modalities: tuple[str, ...]) -> list:
     from helpers.errors import InputError
 
     if len(modalities) < 2:
-        raise InputError("choose at least two treatments to compare (hold Ctrl or Cmd to select several)")
+        raise InputError("tick at least two treatments under 'Treatments to compare'")
     return [comparison_table(list(modalities)), side_effect_heatmap(modalities)]
 
 
 def comparison_explorer() -> Explorer:
     """Choose two or more treatments; compare them side by side."""
-    import ipywidgets as widgets
-
-    from helpers.controls import fit
+    from helpers.controls import CheckboxGroup
 
     names = _names()
-    select = widgets.SelectMultiple(
-        options=[(names[m], m) for m in MODALITY_ORDER],
-        value=("surgery", "radiation_therapy"),
-        description="Treatments to compare",
-        rows=len(MODALITY_ORDER),
-        style={"description_width": "initial"},
-        layout=fit(),  # as wide as the longest name ("Bone-modifying drugs (supportive care)")
-    )
+    # checkboxes, not a multiple-selection list: no Ctrl or Cmd to learn, and one line high
+    select = CheckboxGroup([(names[m], m) for m in MODALITY_ORDER], value=("surgery", "radiation_therapy"),
+                           description="Treatments to compare")
     return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
                     title="Treatment comparison")
 

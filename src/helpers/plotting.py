@@ -49,7 +49,9 @@ BUNDLE_TRACE_TYPES = frozenset({
 })
 DEFAULT_HEIGHT = 450
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-CONFIG = {"displaylogo": False, "responsive": True}
+# No plotly logo, and no "Share chart" button (plotly.js 4 shows one by default;
+# it would upload the chart to Plotly Cloud, and does nothing here).
+CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False}
 
 # Okabe & Ito (2008) colour-blind-safe palette, in a fixed order.
 PALETTE = (
@@ -124,22 +126,51 @@ def script_json(obj: object) -> Markup:
     return Markup(pio.json.to_json_plotly(obj, engine="json").translate(_SCRIPT_SAFE))
 
 
+def menu_choices(fig_dict: dict) -> dict | None:
+    """The chart's menu (:func:`with_menu`) as a keyboard control needs it, or None.
+
+    ``label``: what the menu chooses; ``choices``: the text of each option;
+    ``active``: the one shown first.  Plotly's own drop-down cannot be reached
+    from the keyboard, so a page with no kernel gets a native ``<select>``
+    that makes the same changes (templates/figure.html.j2).
+    """
+    from helpers.chart_data import plain
+
+    menus = (fig_dict.get("layout") or {}).get("updatemenus") or []
+    if not menus or not menus[0].get("buttons"):
+        return None
+    menu = menus[0]
+    return {"label": plain(menu.get("name"), " ") or "Show",
+            "choices": [plain(button.get("label"), " ") for button in menu["buttons"]],
+            "active": int(menu.get("active") or 0)}
+
+
 def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
-    """HTML that draws ``fig_dict`` on a page with no kernel.
+    """HTML that draws ``fig_dict`` on a page with no kernel, with its text alternative.
 
     The cartesian plotly.js bundle is fetched once per page from the CDN;
     figures queue until it has loaded.  ``div_id`` defaults to a stable id
-    built from the figure.
+    built from the figure.  Under the chart: its description and data as a
+    table (:func:`helpers.chart_data.chart_text`), folded.  A chart with a
+    menu is switched by a labelled ``<select>`` (keyboard and screen reader)
+    instead of plotly's drop-down, which stays in the plotly JSON that
+    JupyterLab draws.
     """
+    from helpers.chart_data import chart_text
     from helpers.render import render
 
-    figure = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": CONFIG}
+    layout = dict(fig_dict.get("layout", {}))
+    menu = menu_choices(fig_dict)
+    if menu:
+        layout["updatemenus"] = [{**layout["updatemenus"][0], "visible": False}, *layout["updatemenus"][1:]]
+    figure = {"data": fig_dict.get("data", []), "layout": layout, "config": CONFIG}
     payload = script_json(figure)
     if div_id is None:
         digest = hashlib.sha1(str(payload).encode("utf-8")).hexdigest()[:10]
         div_id = f"spine-fig-{digest}-{next(_counter)}"
-    height = fig_dict.get("layout", {}).get("height") or DEFAULT_HEIGHT
-    return str(render("figure.html.j2", div_id=div_id, height=height, figure=payload, bundle_url=PLOTLY_CDN_URL))
+    height = layout.get("height") or DEFAULT_HEIGHT
+    return str(render("figure.html.j2", div_id=div_id, height=height, figure=payload, bundle_url=PLOTLY_CDN_URL,
+                      alt=chart_text(fig_dict), menu=menu))
 
 
 def mimebundle(fig: BaseFigure) -> dict:
@@ -168,8 +199,10 @@ def live_bundle(fig: BaseFigure, chart_key: str) -> dict:
     fig_dict = fig.to_plotly_json()
     figure = {"data": fig_dict.get("data", []), "layout": fig_dict.get("layout", {}), "config": CONFIG}
     height = fig_dict.get("layout", {}).get("height") or DEFAULT_HEIGHT
+    from helpers.chart_data import chart_text
+
     html = render("live_figure.html.j2", chart_key=chart_key, height=height, figure=script_json(figure),
-                  bundle_url=PLOTLY_CDN_URL)
+                  bundle_url=PLOTLY_CDN_URL, alt=chart_text(fig_dict))
     return {"text/html": str(html)}
 
 
@@ -278,6 +311,7 @@ def with_menu(
         for i in range(start, stop):
             combined.data[i].visible = index == active
     menu = go.layout.Updatemenu(
+        name=menu_label,  # not drawn: the label of the keyboard control on static pages
         type="dropdown",
         buttons=buttons,
         active=active,

@@ -67,6 +67,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return _QuietBytecodeCache(str(folder), "%s.cache") if folder is not None else None
 
 
+def _source_label(source_id: str) -> str:
+    from helpers.lesson import source_label
+
+    return source_label(source_id)
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The shared Jinja2 environment (autoescape on for every template)."""
@@ -80,6 +86,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["split_ids"] = split_ids
+    env.globals["source_label"] = _source_label
     return env
 
 

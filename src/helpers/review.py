@@ -14,8 +14,8 @@ import datetime as dt
 
 from helpers.errors import DataError
 
-#: Where the full review record lives, relative to a notebook in ``notebooks/``.
-RECORD_LINK = "../docs/clinical-review.md"
+#: The full review record, linked so the link works on nbviewer too (helpers.course.repository_file_url).
+RECORD_PATH = "docs/clinical-review.md"
 
 
 def review_row(notebook: str) -> dict[str, str]:
@@ -56,9 +56,10 @@ def last_checked_text(notebook: str) -> str:
 
 def last_checked(notebook: str):
     """The review line for a notebook: rendered through ``templates/review_status.html.j2``."""
+    from helpers.course import repository_file_url
     from helpers.render import Html, render
 
     row = review_row(notebook)  # its source_ids are the review's, listed in the record, not cited on the page
     markup = render("review_status.html.j2", date_text=_long_date(checked_on(notebook)),
-                    iso_date=row["checked_on"], record_link=RECORD_LINK)
+                    iso_date=row["checked_on"], record_link=repository_file_url(RECORD_PATH))
     return Html(markup, last_checked_text(notebook))

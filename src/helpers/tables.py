@@ -12,13 +12,17 @@ exactly that.  A cell may hold, besides plain text or a number:
 - a tuple of the above: the parts one after another.
 
 An empty cell never stays blank: :func:`missing_text` says what it means,
-by column, in one place (:data:`MISSING_BY_COLUMN`).
+by column, in one place (:data:`MISSING_BY_COLUMN`).  A long cell in a column
+of :data:`FOLD_BY_COLUMN` shows its first words and folds the rest (the cited
+numbers with their populations and sources) under a ``<details>``, so the
+row stays a few lines long.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,6 +37,13 @@ MISSING_BY_COLUMN = {
     "ctcae v5.0 term": "Not mapped to a single CTCAE v5.0 term",
     "also depends on": "Nothing else: the numbers alone",
 }
+#: Columns whose long cells fold: words in the header -> what the folded part is called.
+#: The cell shows its text up to the first ": " (the band, "Very common"), the rest is folded.
+FOLD_BY_COLUMN = {
+    "how often": "The cited numbers and their sources",
+}
+#: A cell shorter than this is never folded.
+FOLD_LONGER_THAN = 160
 #: Cell values that mean "nothing here" (a lone dash is not an answer a reader can use).
 _BLANKS = {"", "—", "nan", "<NA>", "None"}
 
@@ -58,11 +69,25 @@ class Strong:
         return self.text
 
 
+#: A web link, the one rule for every link the collection writes (tables, reference lists, and
+#: data/sources.csv when it is loaded): http:// or https:// (any case), a host that starts with a
+#: letter or digit, and no whitespace, control character, quote, angle bracket or backslash
+#: anywhere.  Everything else (file:, javascript:, data:, vbscript:, "//host", a scheme hidden
+#: behind a tab or a control character) is not a link.
+WEB_LINK = re.compile(r"https?://[A-Za-z0-9][^\s\x00-\x1f\x7f<>\"'\\]*", re.IGNORECASE)
+#: An in-page anchor, as the reference list writes them (#ref-fisher2010_sins).
+ANCHOR = re.compile(r"#[\w.:-]+")
+
+
+def is_web_link(text: str) -> bool:
+    """True when ``text`` (exactly, nothing around it) is a web link by :data:`WEB_LINK`."""
+    return WEB_LINK.fullmatch(text) is not None
+
+
 def safe_href(href: object) -> str | None:
-    """``href`` if it is an ``http(s):`` URL or an in-page ``#`` anchor, else None."""
-    text = str(href or "").strip()
-    lowered = text.lower()
-    if lowered.startswith(("https://", "http://")) or (text.startswith("#") and len(text) > 1):
+    """``href`` (surrounding spaces dropped) if it is a web link or an in-page ``#`` anchor, else None."""
+    text = str(href or "").strip(" ")
+    if is_web_link(text) or ANCHOR.fullmatch(text):
         return text
     return None
 
@@ -93,8 +118,25 @@ def _number(value: float) -> str:
 
 
 def _seg(text: str, href: str | None = None, strong: bool = False, br: bool = False,
-         missing: bool = False) -> dict:
-    return {"text": text, "href": href, "strong": strong, "br": br, "missing": missing}
+         missing: bool = False, folded: str = "", folded_label: str = "") -> dict:
+    return {"text": text, "href": href, "strong": strong, "br": br, "missing": missing,
+            "folded": folded, "folded_label": folded_label}
+
+
+def fold_label(column: object) -> str | None:
+    """What the folded part of a long cell in ``column`` is called, or None (never folded)."""
+    header = str(column).lower()
+    return next((label for words, label in FOLD_BY_COLUMN.items() if words in header), None)
+
+
+def _folded(text: str, column: object) -> list[dict] | None:
+    label = fold_label(column)
+    if label is None or len(text) <= FOLD_LONGER_THAN:
+        return None
+    head, sep, rest = text.partition(": ")
+    if not sep or len(head) > 60:
+        return None
+    return [_seg(head + ".", folded=rest, folded_label=label)]
 
 
 def _segments(value: object) -> list[dict]:
@@ -137,6 +179,10 @@ def cell_text(value: object, column: object = "") -> str:
 def _cell(value: object, column: object) -> list[dict]:
     if _is_blank(value):
         return [_seg(missing_text(column), missing=True)]
+    if isinstance(value, str):
+        folded = _folded(value, column)
+        if folded:
+            return folded
     return _segments(value)
 
 

@@ -27,7 +27,7 @@ DOC = ROOT / "docs" / "class-deployment.md"
 MARKER = "<!-- image recipe: make hub-test runs this block -->"
 SETTINGS = ("ENV", "REPO", "BRANCH", "BUILD")
 PIN_FILES = ("pyproject.toml", "requirements/constraints.txt", "tools/hub/requirements.txt",
-             "tools/jupyterlab/overrides.json")
+             "tools/jupyterlab/overrides.json", "tools/jupyterlab/spine-notebooks.json")
 
 
 def recipe(doc: Path = DOC) -> str:
