@@ -44,7 +44,8 @@ ANSWER_SHEET = {
     "vinca_alkaloid_route": 'Give the intrathecal methotrexate in',
     "fast_dividing_tissues": ('Hair follicles', 'The lining of the mouth', 'The bone marrow'),
     "nadir_timing": 'About 7 to 14 days',
-    "febrile_neutropenia_emergency": 'Treat it as febrile neutropenia',
+    # 38.0 °C or more for over an hour with an ANC below 500 is febrile neutropenia (IDSA 2010); NICE CG151: act at once
+    "febrile_neutropenia_emergency": 'Treat it as an emergency: follow the local neutropenic sepsis',
     "precaution_threshold": ("It depends on the institution's"),
     "steroid_monitoring": ('Blood glucose', 'Sleep, mood and signs of', 'Thigh and shoulder muscle strength'),
     "oral_chemotherapy_home": 'Keep the capsules in their',
@@ -88,6 +89,10 @@ ANSWER_SHEET = {
     "jonah_after_complete_removal": 'Rehabilitation and regular follow-up MRI',
     "rosa_checks_before_bevacizumab": ('Blood pressure', 'Urine test for protein', 'Whether any surgery is planned'),
     "rosa_tool_limits": 'Because L3 has already had',
+    # 09_clinical_judgment (NCSBN: the CJMM's order of cognitive functions; the NGN scoring rules, NCSBN 2023)
+    "cjmm_order": 'Prioritize hypotheses',
+    "dyad_one_part": '0 of 1 point',
+    "plus_minus_types": ('Select all that apply', 'Highlight in a text or table', 'Matrix with several choices per row'),
 }
 
 CHOICE_QUESTIONS = {q.id: q for lesson in LESSONS for q in load_quiz(lesson.slug) if q.type in ("single", "multiple")}

@@ -22,8 +22,10 @@ PUBLISHED = {
     # IDSA 2010 (Freifeld et al.), definitions: a single oral 38.3 °C (101 °F), or 38.0 °C (100.4 °F) over 1 h;
     # neutropenia: ANC below 500/µL, or expected to fall below 500/µL within 48 hours.
     "fever_definition_idsa": (None, ["38.3 °C (101 °F) or more", "38.0 °C (100.4 °F) or more lasting an hour"], []),
-    # NICE NG234 section 1.8: 16 mg dexamethasone as soon as possible (UK; doses differ elsewhere).
-    "mscc_dexamethasone_dose": (None, ["dexamethasone 16 mg", "as soon as possible"], []),
+    # NICE NG234 recommendation 1.8.1: 16 mg dexamethasone by mouth "or an equivalent parenteral dose" (UK; doses
+    # differ elsewhere), the first dose as soon as possible, then daily while waiting for definitive treatment.
+    "mscc_dexamethasone_dose": (None, ["dexamethasone 16 mg", "equivalent parenteral dose"], ["same dose into a vein"]),
+    "mscc_dexamethasone_timing": (None, ["as soon as possible", "daily"], ["within 24 hours", "immediately"]),
     # NICE NG234 section 1.4 / QS56: MRI as soon as possible, and within 24 hours, with neurology.
     "mscc_mri_neuro_timing": (None, ["as soon as possible", "within 24 hours"], []),
     # NICE NG234 section 1.4: spinal pain suggesting metastases, no neurology: MRI within 1 week.

@@ -339,13 +339,13 @@ def _severe_problems(below: int) -> list[str]:
 
 
 @finder("severe neutropenia edge",
-        r"severe(?: neutropenia)?(?: as| is|:)?\s*\(?below (\d[\d,]*)|below (\d[\d,]*)(?: cells/µL| per microlitre)?,? (?:is|so the neutropenia is) severe")
+        r"severe(?: neutropenia)?(?: as| is|:| an ANC)?\s*\(?below (\d[\d,]*)|below (\d[\d,]*)(?: cells/µL| per microlitre)?,? (?:is|so the neutropenia is) severe")
 def _severe_edge(m: re.Match, text: str) -> list[str]:
     return _severe_problems(int((m[1] or m[2]).replace(",", "")))
 
 
 @finder("neutropenia edge",
-        r"ANC below (\d[\d,]*) per microlitre(?: is neutropenia|, and severe)|(?<!severe )neutropenia (?:itself is defined as an ANC |\()below (\d[\d,]*)")
+        r"ANC\)? below (\d[\d,]*) (?:per microlitre|cells/µL)(?: is neutropenia|, and severe)|(?<!severe )neutropenia (?:itself is defined as an ANC |\()below (\d[\d,]*)")
 def _neutropenia_edge(m: re.Match, text: str) -> list[str]:
     below = int((m[1] or m[2]).replace(",", ""))
     problems = [] if below == NEUTROPENIA_BELOW else [
@@ -390,7 +390,7 @@ def _ctcae_lln(m: re.Match, text: str) -> list[str]:
     return problems
 
 
-@finder("CTCAE alopecia", r"grade 1 under (\d+)% loss; grade 2 (\d+)% or more; there is no grade 3")
+@finder("CTCAE alopecia", r"grade 1 (?:under|is a loss of less than) (\d+)%[^;]*; grade 2 (?:is )?(\d+)% or more[^;]*; there is no grade 3")
 def _alopecia(m: re.Match, text: str) -> list[str]:
     return [] if int(m[1]) == int(m[2]) == ALOPECIA_G2_FROM else [
         f"CTCAE v5.0 alopecia: grade 1 under {ALOPECIA_G2_FROM}%, grade 2 {ALOPECIA_G2_FROM}% or more"]
@@ -489,7 +489,7 @@ def test_every_restated_scale_agrees_with_the_published_values_and_the_calculato
 IN_NOTEBOOKS = {"SINS band with its category", "SINS band by its numbers", "SINS total in a band",
                 "SINS consultation threshold", "SINS pain points", "SINS junctional level",
                 "ESCC grades with their category", "ESCC category with its grades", "IDSA fever definition",
-                "BED or EQD2 of a schedule", "NOMS: radioresistant with high-grade compression",
+                "NOMS: radioresistant with high-grade compression",
                 "NOMS: radiosensitive whatever the grade"}
 
 
@@ -553,6 +553,13 @@ def test_every_finder_finds_its_restatements():
     ("generally an ANC below 1500 per microlitre, and severe below 1000.", "generally an ANC below 1500 per microlitre, and severe below 500."),
     ("That is below 400, so the neutropenia is severe", "That is below 500, so the neutropenia is severe"),
     ("Neutropenia itself is defined as an ANC below 2000", "Neutropenia itself is defined as an ANC below 1500"),
+    # the register's own wording (chemo_neutropenia_definition, chemo_ctcae_alopecia_grades)
+    ("an absolute neutrophil count (ANC) below 1000 cells/µL, and severe neutropenia an ANC below 500 cells/µL",
+     "an absolute neutrophil count (ANC) below 1500 cells/µL, and severe neutropenia an ANC below 500 cells/µL"),
+    ("an absolute neutrophil count (ANC) below 1500 cells/µL, and severe neutropenia an ANC below 1000 cells/µL",
+     "an absolute neutrophil count (ANC) below 1500 cells/µL, and severe neutropenia an ANC below 500 cells/µL"),
+    ("grade 1 is a loss of less than 30% of the hair; grade 2 is 30% or more, easy to see; there is no grade 3",
+     "grade 1 is a loss of less than 50% of the hair; grade 2 is 50% or more, easy to see; there is no grade 3"),
     ("38.5 °C once, or 38.0 °C or more lasting an hour", "38.3 °C once, or 38.0 °C or more lasting an hour"),
     ("38.3 °C (101 °F) or more, or 37.5 °C (99.5 °F) or more lasting an hour",
      "38.3 °C (101 °F) or more, or 38.0 °C (100.4 °F) or more lasting an hour"),
