@@ -35,11 +35,13 @@ def test_charts_are_labelled(build):
 #: 1 a systemic medicine; 2 a needle through the skin; 3 minimally invasive surgery; 4 open surgery).
 #: Intrathecal chemotherapy is a needle (lumbar puncture or reservoir); a CSF shunt is a small operation.
 INVASIVENESS = {
-    "Surgery": [4, 3, 4, 4, 3],  # open, minimally invasive, en bloc, separation, CSF shunt or reservoir
+    # open, minimally invasive, en bloc, separation, CSF shunt, Ommaya reservoir (a small operation, not a needle)
+    "Surgery": [4, 3, 4, 4, 3, 3],
     "Chemotherapy": [1, 1, 2],  # oral, intravenous, intrathecal
     "Radiation therapy": [0, 0, 0, 0],  # conventional, stereotactic, craniospinal, proton
     "Interventional radiology": [2, 2, 2, 2],  # biopsy, ablation, vertebroplasty, kyphoplasty
-    "Targeted therapy": [1, 1, 1, 1],  # bevacizumab, small molecule, denosumab, zoledronic acid
+    "Targeted therapy": [1, 1],  # bevacizumab, small molecule
+    "Bone-modifying drugs (supportive care)": [1, 1],  # denosumab, zoledronic acid: supportive, not anti-cancer
 }
 
 

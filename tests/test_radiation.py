@@ -220,15 +220,15 @@ def test_sahgal_cord_limits_share_one_eqd2():
 #: risk of myelopathy) and their EQD2 at the cord's α/β of 2 Gy worked by hand (EQD2 = D (1 + d/2) / 2);
 #: * marks a dose per fraction above 8 Gy, where the value is nominal.
 PUBLISHED_CORD_LIMITS = [
-    ["54", "daily, many", "1.8 to 2 Gy", "Under 1% risk of myelopathy", "close to the total (small fractions)"],
-    ["61", "daily, many", "1.8 to 2 Gy", "Under 10% risk of myelopathy", "close to the total (small fractions)"],
-    ["13", "1", "13 Gy", "Myelopathy reported in under 1%", "48.8*"],       # 13 x 7.5 / 2 = 48.75
-    ["20", "3", "6.7 Gy", "Myelopathy reported in under 1%", "43.3"],       # 20 x 4.333 / 2
-    ["12.4", "1", "12.4 Gy", "Estimated risk of myelopathy 5% or less", "44.6*"],  # 12.4 x 7.2 / 2
-    ["17", "2", "8.5 Gy", "Estimated risk of myelopathy 5% or less", "44.6*"],     # 17 x 5.25 / 2
-    ["20.3", "3", "6.8 Gy", "Estimated risk of myelopathy 5% or less", "44.5"],
-    ["23", "4", "5.8 Gy", "Estimated risk of myelopathy 5% or less", "44.6"],      # 23 x 3.875 / 2
-    ["25.3", "5", "5.1 Gy", "Estimated risk of myelopathy 5% or less", "44.7"],
+    ["54", "daily, many", "1.8 to 2 Gy", "under 1%", "close to the total (small fractions)"],
+    ["61", "daily, many", "1.8 to 2 Gy", "under 10%", "close to the total (small fractions)"],
+    ["13", "1", "13 Gy", "under 1%", "48.8*"],       # 13 x 7.5 / 2 = 48.75
+    ["20", "3", "6.7 Gy", "under 1%", "43.3"],       # 20 x 4.333 / 2
+    ["12.4", "1", "12.4 Gy", "5% or less", "44.6*"],  # 12.4 x 7.2 / 2
+    ["17", "2", "8.5 Gy", "5% or less", "44.6*"],     # 17 x 5.25 / 2
+    ["20.3", "3", "6.8 Gy", "5% or less", "44.5"],
+    ["23", "4", "5.8 Gy", "5% or less", "44.6"],      # 23 x 3.875 / 2
+    ["25.3", "5", "5.1 Gy", "5% or less", "44.7"],
 ]
 
 

@@ -120,6 +120,9 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b|\b(?:BED|EQD2) of (?:about )?\d+(?:\.\d+)?\s?Gy\b",
            "the result of a BED or EQD2 calculation written out with its arithmetic (a worked example), not a dose"),
     _allow(r"α/β\s?(?:=\s?|of\s)?\d+(?:\.\d+)?\s?Gy\b", "an α/β ratio (a tissue parameter in gray) named in a calculation, not a dose"),
+    _allow(r"\b\d+(?:\.\d+)? Gy in \d+ fractions? has an? (?:BED|EQD2) of \d+(?:\.\d+)? Gy\b",
+           "a schedule named with its BED or EQD2 worked out (an example; tests/test_scale_restatements.py checks the "
+           "arithmetic), not a dose recommendation"),
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
