@@ -154,7 +154,7 @@ def test_pavel_key_matches_his_case():
     assert (found.escc.grade, found.noms.radiosensitivity, found.sins.category, found.noms.fit_for_surgery) == (
         "3", "resistant", "potentially unstable", True)
     assert found.noms.pathway == "Separation surgery, then SRS"
-    assert "a SINS in the 7 to 12 band" in question("pavel_noms").prompt
+    assert "a SINS in the 7–12 band" in question("pavel_noms").prompt  # Fisher 2010, rendered from the register
 
 
 def test_rosa_prompt_states_what_the_noms_illustration_lists():

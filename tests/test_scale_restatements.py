@@ -84,8 +84,20 @@ def _strings(value, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{index}]")
 
 
+_MARKER_TAG = re.compile(r"<!-- /?claim(?::[^>]*)? -->")
+
+
+def _as_read(text: str) -> str:
+    """A text as the reader sees it: a claim reference shows the register's wording (so a band the register
+    renders is checked like a typed one), and a notebook's claim markers keep only the wording between them."""
+    from helpers.claims import resolve
+
+    return _MARKER_TAG.sub("", resolve(text)) if "{{" in text or "<!-- " in text else text
+
+
 def reader_texts() -> list[tuple[str, str]]:
-    """(place, text): notebook markdown, every CSV cell (register included), quiz and instructor JSON."""
+    """(place, text): notebook markdown, every CSV cell (register included), quiz and instructor JSON, each
+    as the reader sees it (claim references rendered)."""
     out = []
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -101,7 +113,7 @@ def reader_texts() -> list[tuple[str, str]]:
         for path in sorted((ROOT / "data" / folder).glob("*.json")):
             if path.name != "schema.json":
                 out.extend(_strings(json.loads(path.read_text(encoding="utf-8")), f"data/{folder}/{path.name}"))
-    return out
+    return [(place, _as_read(text)) for place, text in out]
 
 
 TEXTS = reader_texts()
@@ -396,7 +408,8 @@ def _alopecia(m: re.Match, text: str) -> list[str]:
         f"CTCAE v5.0 alopecia: grade 1 under {ALOPECIA_G2_FROM}%, grade 2 {ALOPECIA_G2_FROM}% or more"]
 
 
-@finder("CTCAE diarrhoea grade 3", r"\b(\w+) or more stools a day above normal \(CTCAE v5\.0 grade 3\)")
+@finder("CTCAE diarrhoea grade 3", r"\b(\w+) or more stools a day above (?:normal|the person's usual number) "
+                                   r"\((?:CTCAE v5\.0 grade 3|grade 3 diarrhoea in CTCAE v5\.0)\)")
 def _diarrhoea(m: re.Match, text: str) -> list[str]:
     words = {"seven": 7, "six": 6, "eight": 8, "four": 4, "five": 5}
     stated = int(m[1]) if m[1].isdigit() else words.get(m[1].lower())
