@@ -127,8 +127,18 @@ def test_diarrhoea_red_flags_use_ctcae_v5_grade_3():
     assert claims.wording("gen_ctcae_diarrhoea_grade3").startswith("7 or more stools a day")
     for row in raw("side_effects"):
         assert "even or more stools" not in row["red_flags"], row["id"]
-    flagged = [r["id"] for r in raw("side_effects") if "{{gen_ctcae_diarrhoea_grade3|cap}}" in r["red_flags"]]
+    flagged = [r["id"] for r in raw("side_effects") if "{{gen_ctcae_diarrhoea_grade3" in r["red_flags"]]
     assert flagged == ["chemo_diarrhoea", "rt_lumbar_diarrhoea", "tt_diarrhoea"]
+    # R2-W14: grade 3 is the grade, not the only trigger. Benson 2004 (and the NCI PDQ summary) call diarrhoea of
+    # any grade with cramping, vomiting, fever, bleeding, dehydration or neutropenia "complicated".
+    earlier = [r["id"] for r in raw("side_effects") if "{{gen_diarrhoea_complicated" in r["red_flags"]]
+    assert earlier == flagged
+    complicated = claims.wording("gen_diarrhoea_complicated")
+    for sign in ("cramps", "vomiting", "fever", "dehydration", "neutrophils may be low", "at any number of stools"):
+        assert sign in complicated, sign
+    for row in raw("side_effects"):
+        if row["id"] in ("chemo_diarrhoea", "tt_diarrhoea"):
+            assert "{{neutropenic_sepsis_action}}" in row["red_flags"], row["id"]
 
 
 def test_comparisons_are_left_to_the_cited_numbers():
