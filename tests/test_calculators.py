@@ -439,7 +439,8 @@ def test_noms_pathway_and_steps_for_every_combination(n, o, m, fit, steps):
             assert r.steps == tuple(STEP[s] for s in steps), (grade, total)
             assert r.pathway == PATHWAY[steps], (grade, total)
             assert r.escc_category == n and r.stability == m.replace("_", " ")
-            assert r.needs_team_judgement is (n == "borderline")
+            # R1 note 6: a moderately sensitive tumour is one centres treat differently (o_moderate)
+            assert r.needs_team_judgement is (n == "borderline" or o == "moderate")
             assert r.rule_id == f"{n}_{o}_{m}_{'fit' if fit else 'unfit'}"
 
 
@@ -1278,7 +1279,7 @@ def test_worked_examples_noms():
         ("3", "sensitive", 4, True, "cEBRT", False, ""),
         ("1b", "resistant", 4, True, "SRS", False, ""),
         ("2", "resistant", 9, True, "Separation surgery, then SRS", False, ""),
-        ("2", "moderate", 4, True, "cEBRT", False, "With high-grade compression in a patient"),
+        ("2", "moderate", 4, True, "cEBRT", True, "With high-grade compression in a patient"),
         ("1c", "resistant", 3, True, "SRS", True, "Surgery is an equally documented option,"),
         ("3", "resistant", 14, False, "Percutaneous fixation where feasible, then cEBRT", False, ""),
     ]

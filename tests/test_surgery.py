@@ -217,8 +217,10 @@ def test_noms_decision_table_shows_the_moderately_sensitive_alternative_and_1c_j
     table = surgery.noms_decision_table()
     frame = table.df
     alternative = frame["Documented alternative the team may weigh"]
-    moderate = frame[frame["O: response to conventional radiation"] == "Moderately sensitive"]
+    moderate = frame[frame["O: response to conventional radiation"].str.startswith("Moderately sensitive")]
     assert len(moderate) == 1
+    # R1 note 6: centres treat a moderately sensitive tumour differently, so the team decides (noms_rules)
+    assert moderate.iloc[0]["O: response to conventional radiation"] == "Moderately sensitive; the team decides"
     assert moderate.iloc[0]["Documented alternative the team may weigh"].startswith(
         "With high-grade compression in a patient fit for surgery, decompressive surgery followed by radiation")
     borderline = frame[frame["N: cord compression (ESCC grade)"].str.startswith("1c")]

@@ -124,7 +124,7 @@ def render_escc_result(assessment: calc.EsccAssessment) -> str:
 
 def render_noms_result(result: calc.NomsResult) -> str:
     """HTML for a :class:`~helpers.calculators.NomsResult`: pathway, ordered steps, reasoning, caveat."""
-    flag = ["Team judgement needed: ESCC grade 1c is borderline."] if result.needs_team_judgement else []
+    flag = ["Team judgement needed: the team decides this combination case by case."] if result.needs_team_judgement else []
     return _card(f"Illustrative NOMS pathway: {result.pathway}", result.source_ids, [*flag, result.caveat],
                  steps=list(result.steps), reasons=list(result.reasoning))
 

@@ -440,11 +440,16 @@ def noms_decision_table():
     """
     rows = noms_decisions()
     sensitivity = {"sensitive": "Sensitive", "moderate": "Moderately sensitive", "resistant": "Resistant"}
-    grade = [f"{g} ({c} grade)" + ("; the team decides" if team else "")
-             for g, c, team in zip(rows["escc_grade"], rows["escc_category"], rows["needs_team_judgement"])]
+    # The team decides a borderline grade (1c) and a moderately sensitive tumour case by case; the note sits
+    # in the column that makes the combination a judgement call.
+    team = rows["needs_team_judgement"]
+    grade = [f"{g} ({c} grade)" + ("; the team decides" if t and c == "borderline" else "")
+             for g, c, t in zip(rows["escc_grade"], rows["escc_category"], team)]
+    response = [sensitivity[s] + ("; the team decides" if t and s == "moderate" else "")
+                for s, t in zip(rows["radiosensitivity"], team)]
     table = pd.DataFrame({
         "N: cord compression (ESCC grade)": grade,
-        "O: response to conventional radiation": [sensitivity[s] for s in rows["radiosensitivity"]],
+        "O: response to conventional radiation": response,
         "M: stability (SINS total)": rows["sins_total"].astype(str) + " (" + rows["stability"] + ")",
         "S: able to have open surgery": ["yes" if f else "no" for f in rows["fit_for_surgery"]],
         "What comes first": rows["first_step"],
