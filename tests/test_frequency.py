@@ -143,10 +143,10 @@ HAND_DERIVED_BANDS = {
         "over 10% of people, any grade",
         "common to very common: 6–17% of people, grade 3 or more",
     ]),
-    # 0.7 is uncommon, 7 common
+    # 0.7 is uncommon (label 5.8), 10 very common (AVF4095g in label 6.1: review round 3, note 8)
     "bev_proteinuria": ("Very common", [
         "over 10% of people, any grade",
-        "uncommon to common: 0.7–7% of people, grade 3 or more",
+        "uncommon to very common: 0.7–10% of people, grade 3 or more",
     ]),
     "bev_impaired_wound_healing": ("Very common", ["13% of people, any grade"]),  # 10 of 75
     "bev_bleeding": ("Very common", [
@@ -229,7 +229,7 @@ def test_frequency_phrase_reads_like_a_sentence_with_its_evidence():
     phrase = side_effects.frequency_phrase({"id": "tt_high_blood_pressure"})
     assert phrase.startswith("Very common: over 10% of people, any grade")
     assert "; common to very common: 6–17% of people, grade 3 or more" in phrase
-    assert side_effects.band_text("bev_proteinuria") == "Very common"  # over 10% any grade; severe 0.7% to 7%
+    assert side_effects.band_text("bev_proteinuria") == "Very common"  # over 10% any grade; severe 0.7% to 10%
     with pytest.raises(InputError, match="unknown side effect"):
         side_effects.frequency_phrase({"id": "hiccups"})
     with pytest.raises(InputError, match="needs one row"):
