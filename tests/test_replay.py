@@ -72,9 +72,21 @@ def run(cells: list[str], allow_errors: bool = False) -> list:
     return [cell.outputs for cell in nb.cells]
 
 
+def _merged(cell: list) -> list:
+    """A cell's outputs with consecutive text of one stream joined (the kernel sends it in pieces as it likes)."""
+    merged: list = []
+    for output in cell:
+        if (output.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1]["name"] == output["name"]):
+            merged[-1] = {**merged[-1], "text": merged[-1]["text"] + output["text"]}
+        else:
+            merged.append(dict(output))
+    return merged
+
+
 def comparable(outputs: list) -> list[str]:
     """Each cell's outputs as JSON, widget model ids (random in every kernel) blanked."""
-    return [MODEL_ID.sub('"model_id": "?"', json.dumps(o, sort_keys=True)) for o in outputs]
+    return [MODEL_ID.sub('"model_id": "?"', json.dumps(_merged(o), sort_keys=True)) for o in outputs]
 
 
 def printed(outputs: list, prefix: str) -> str:
