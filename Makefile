@@ -129,8 +129,11 @@ notebooks: $(STAMP) bytecode
 # The claims register's reviewer view (docs/claims.md) and the record of when each
 # claim and cited number was checked (data/claims_checked.json).  Run after changing
 # data/claims.csv or data/side_effect_evidence.csv (a test fails until you do).
+# RECHECKED="id id" records rows changed again on the day they were checked, named by
+# the person who re-checked them; taken from the command line only, never the environment.
 claims: $(STAMP)
-	$(PY) tools/claims.py
+	$(if $(RECHECKED),$(if $(filter command,$(origin RECHECKED)),,$(error RECHECKED must be given on the make command line by whoever re-checked those rows, e.g. make claims RECHECKED="claim_id"; a RECHECKED from the environment is not taken)))
+	$(PY) tools/claims.py $(if $(RECHECKED),--rechecked $(RECHECKED))
 
 lock:
 	rm -rf .venv-lock

@@ -15,7 +15,7 @@ def _e(text: object) -> str:
 
 from helpers import calculators as calc
 from helpers import cases, data, lesson, setup
-from helpers.errors import InputError
+from helpers.errors import DataError, InputError
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, accessibility_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,12 +206,29 @@ def test_reflection_questions_are_shown_but_answers_are_not():
 
 
 def test_every_reflection_question_has_a_suggested_answer_for_instructors():
+    # The notes name the stage (case_id:stage) and the instructor page shows the stage's own question,
+    # so the question is written once, in case_stages.csv.
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import instructor
+
     prompts = {p["id"]: p for p in INSTRUCTOR["discussion_prompts"]}
+    shown = {p["id"]: p for p in instructor.load_notes("08_case_studies")["discussion_prompts"]}
     for case_id in cases.case_ids():
         for row in cases.stages(case_id).itertuples(index=False):
-            prompt = prompts[f"{case_id}_{row.stage}"]
-            assert row.reflection_question in prompt["prompt"]
-            assert len(prompt["suggested_answer"]) > 80
+            key = f"{case_id}_{row.stage}"
+            assert prompts[key]["case_stage"] == f"{case_id}:{row.stage}"
+            assert row.reflection_question not in prompts[key]["prompt"]  # not retyped in the notes
+            assert shown[key]["prompt"].endswith(f": {row.reflection_question}")
+            assert len(prompts[key]["suggested_answer"]) > 80
+
+
+def test_an_unknown_case_stage_is_one_line_naming_the_allowed_values():
+    with pytest.raises(DataError) as info:
+        cases.reflection_question("breast_mscc:aftercare")
+    message = str(info.value)
+    assert "'breast_mscc:aftercare'" in message and "follow_up" in message and "\n" not in message
 
 
 # -- tables and charts ------------------------------------------------------------------

@@ -241,7 +241,7 @@ def test_every_topic_has_statements(topic):
 
 def test_steroid_monitoring_covers_the_brief():
     text = " ".join(chemo.topic_table("steroid_monitoring").df["What to know"]).lower()
-    for word in ("glucose", "gastric", "sleep", "mood", "infection", "muscle", "reduced gradually"):
+    for word in ("glucose", "gastric", "sleep", "mood", "infection", "muscle", "reduce the dose gradually", "stopping suddenly"):
         assert word in text, word
 
 
@@ -278,3 +278,11 @@ def test_new_sources_reach_the_reference_list():
     for source in ("hollandfrei2000_marrow", "lomustine_label", "perezfidalgo2012_esmo_eons", "pinkel1958_bsa",
                    "dh2008_intrathecal"):
         assert source in cited, source
+
+
+
+def test_febrile_neutropenia_says_that_pathways_differ():
+    # Review 2 (W10): the row said no variation was noted, while each pathway sets its trigger and antibiotic target.
+    table = chemo.neutropenia_table()
+    row = table.df[table.df["Topic"] == "Febrile neutropenia"].iloc[0]
+    assert row["Where practice varies"].startswith("Each hospital's neutropenic sepsis pathway sets its own trigger")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -214,6 +216,7 @@ def test_lint_catches_a_threshold_in_a_notebook_paragraph(tmp_path):
     "Pain at T7 and L1; ECOG 1; grade 2 in 2017.",
     "Contact the team {{tier:immediately}}.",
     "Only a browser; the first start can take a few minutes.",
+    "Predict the CTCAE v5.0 grade for 150/95 and for 166/104 mm Hg, then check with the calculator.",
     "Before <!-- claim:nadir_window -->about 7 to 14 days after a dose<!-- /claim --> after.",
 ])
 def test_other_senses_and_rendered_claims_pass(text):
@@ -246,6 +249,28 @@ def test_generated_files_are_read_after_the_register_wording_is_taken_out():
              ("deck: card 3", "<p>Contact the MSCC team immediately.</p>")]
     found = claims_lint.lint_generated(texts, rendered)
     assert [(f.place, f.phrase) for f in found] == [("deck: card 2", "2 hours"), ("deck: card 3", "immediately")]
+
+
+def test_no_clinical_sentence_is_written_in_two_places():
+    # Issue 18: a statement written twice is a copy that will drift; it becomes a claim, or is said once and
+    # referred to (the 08 instructor notes name the case stage whose question they discuss).
+    found = claims_lint.repeated_statements()
+    assert not found, f"{len(found)} sentence(s) written in two places, e.g.:\n" + "\n".join(
+        f"{place} and {other}: {sentence!r}" for _score, place, other, sentence in found[:10])
+
+
+def test_a_new_copy_of_a_sentence_is_found_but_the_skeleton_is_not(tmp_path):
+    root = _collection_copy(tmp_path)
+    rows = _rows(root / "data" / "glossary.csv")
+    # A clinical sentence copied from a side-effect row, and a sentence of the lesson skeleton.
+    rows[0]["definition"] += (" New back pain that is worse on movement or standing after SBRT should be reported."
+                              " Every table, chart and statement above is drawn from these sources.")
+    _write(root / "data" / "glossary.csv", rows)
+    pairs = [(place, other, sentence.rstrip(".;")) for _s, place, other, sentence in claims_lint.repeated_statements(root)
+             if "data/glossary.csv: row 1 " in place + other]
+    assert [(sorted(p.split(":")[0] for p in (place, other)), sentence) for place, other, sentence in pairs] == [
+        (["data/glossary.csv", "data/side_effects.csv"],
+         "New back pain that is worse on movement or standing after SBRT should be reported")]
 
 
 def _collection_copy(tmp_path: Path) -> Path:
@@ -282,6 +307,52 @@ def test_a_changed_number_fails_until_its_check_date_changes(tmp_path):
     assert claims_index.update_lock(root) == [] and claims_index.stale_rows(root) == []
 
 
+def test_a_row_changed_again_on_its_check_day_is_recorded_only_when_named(tmp_path):
+    root = tmp_path / "collection"
+    shutil.copytree(DATA, root / "data")
+    rows = _rows(root / "data" / "claims.csv")
+    row = next(r for r in rows if r["checked_on"] == "2026-12-01")
+    other = next(r for r in rows if r["id"] != row["id"])
+    row["locator"] += " (and its table 2)"
+    _write(root / "data" / "claims.csv", rows)
+
+    def still_stale() -> bool:
+        stale = claims_index.stale_rows(root)
+        return len(stale) == 1 and repr(row["id"]) in stale[0] and "changed since it was checked" in stale[0]
+
+    # Changed, date unchanged, not named: refused, and the test over the real data would fail.
+    refused = claims_index.update_lock(root, today="2026-12-01")
+    assert len(refused) == 1 and repr(row["id"]) in refused[0] and still_stale()
+    # Naming does not work wholesale or by accident: every id, an unchanged row beside it, an unknown id,
+    # or a date that is not today each record nothing.
+    every_id = [r["id"] for r in rows]
+    for named, today in ((every_id, "2026-12-01"), ([row["id"], other["id"]], "2026-12-01"),
+                         ([row["id"], "no_such_claim"], "2026-12-01"), ([row["id"]], "2026-12-02")):
+        refused = claims_index.update_lock(root, rechecked=named, today=today)
+        assert refused and any(repr(row["id"]) in line for line in refused) and still_stale(), named
+    assert any("not today" in line for line in claims_index.update_lock(root, rechecked=[row["id"]],
+                                                                        today="2026-12-02"))
+    # The person who re-checked it names exactly that row, on the day its checked_on says.
+    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-01") == []
+    assert claims_index.stale_rows(root) == []
+    # Named again with nothing changed since: refused (there is nothing to record).
+    assert claims_index.update_lock(root, rechecked=[row["id"]], today="2026-12-01") != []
+
+
+def test_make_claims_takes_rechecked_from_its_command_line_only():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    by_hand = subprocess.run(["make", "-n", "-C", str(ROOT), "claims", "RECHECKED=bev_half_life"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert by_hand.returncode == 0 and "--rechecked bev_half_life" in by_hand.stdout
+    from_env = subprocess.run(["make", "-n", "-C", str(ROOT), "claims"], env={**env, "RECHECKED": "bev_half_life"},
+                              capture_output=True, text=True, timeout=60)
+    assert from_env.returncode != 0 and "--rechecked" not in from_env.stdout
+    assert "RECHECKED must be given on the make command line" in from_env.stderr
+    plain = subprocess.run(["make", "-n", "-C", str(ROOT), "claims"], env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert plain.returncode == 0 and "tools/claims.py" in plain.stdout and "--rechecked" not in plain.stdout
+
+
 def test_places_name_the_table_row_and_the_flashcard():
     where = claims_index.places(ROOT)
     assert "table emergency_signs, row limb_weakness (nurse_action); also its red-flag flashcard" in \
@@ -290,15 +361,76 @@ def test_places_name_the_table_row_and_the_flashcard():
 
 # -- sources name their edition and what supersedes them ----------------------------------------
 
-def test_a_superseded_source_must_say_why_it_is_still_cited(data_copy):
+def test_a_row_citing_a_superseded_source_fails_unless_the_source_says_why(data_copy):
     rows = _rows(data_copy / "sources.csv")
     row = next(r for r in rows if r["id"] == "nice_cg75")
     assert row["superseded_by"] == "nice_ng234" and row["kept_because"]
     row["kept_because"] = ""
     _write(data_copy / "sources.csv", rows)
     data.clear_cache()
-    with pytest.raises(DataError, match="superseded by 'nice_ng234': say why"):
+    data.load("sources")  # a superseded source with no reason is a record of what replaced it ...
+    with pytest.raises(DataError) as info:  # ... and whatever still cites it fails, naming its own row
+        data.load("escalation_tiers")  # NICE's tiers cite CG75 beside NG234
+    message = str(info.value)
+    assert "escalation_tiers.csv: row 1 (line 2 of the file), field 'source_ids'" in message
+    assert "'nice_cg75' is superseded by 'nice_ng234'" in message and "kept_because" in message
+
+
+def test_only_a_superseded_source_gives_a_reason_to_keep_it(data_copy):
+    rows = _rows(data_copy / "sources.csv")
+    next(r for r in rows if r["id"] == "nice_ng234")["kept_because"] = "still good"
+    _write(data_copy / "sources.csv", rows)
+    data.clear_cache()
+    with pytest.raises(DataError, match="only a superseded source says why it is kept"):
         data.load("sources")
+
+
+def _superseded_citations(folder: Path) -> list[tuple[str, str]]:
+    """(place, source id) for every table row, claim or JSON item that cites a superseded source with no reason."""
+    sources = _rows(folder / "sources.csv")
+    unexplained = {r["id"] for r in sources if r["superseded_by"] and not r["kept_because"]}
+    found = []
+    for path in sorted(folder.glob("*.csv")):
+        if path.name in ("sources.csv", "review_log.csv"):  # the review log records what was read on a date
+            continue
+        for number, row in enumerate(_rows(path), start=1):
+            found += [(f"{path.name} row {number}", s) for s in (row.get("source_ids") or "").split(";") if s in unexplained]
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "source_ids" and isinstance(item, str):
+                    found.extend((where, s) for s in item.split(";") if s in unexplained)
+                else:
+                    walk(item, f"{where}/{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{where}/{i}")
+
+    for path in sorted(folder.glob("*/*.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")), f"{path.parent.name}/{path.name}")
+    return found
+
+
+def test_nothing_cites_a_superseded_source_without_a_reason_tables_and_json():
+    assert _superseded_citations(DATA) == []
+    # The superseded sources still cited, each for a reason its row gives (checked 2026-12-01); the ASTRO 2017
+    # update only for its re-treatment remark beside the 2024 guideline.
+    sources = {r["id"]: r for r in _rows(DATA / "sources.csv")}
+    still_cited = {i for i, r in sources.items() if r["superseded_by"] and r["kept_because"]}
+    assert still_cited == {"nice_cg75", "nci_ctcae_v5", "arevalo2013_pdph", "lutz2017_astro", "neuss2016_asco_ons",
+                           "horlocker2018_asra"}
+    astro = [r for r in _rows(DATA / "claims.csv") if "lutz2017_astro" in r["source_ids"].split(";")]
+    assert [(r["id"], r["source_ids"]) for r in astro] == [("rt_single_fraction_pain_relief", "alcorn2024_astro;lutz2017_astro")]
+
+
+def test_a_quiz_item_citing_a_replaced_guideline_is_found(data_copy):
+    path = data_copy / "quizzes" / "07_side_effects_and_supportive_care.json"
+    quiz = json.loads(path.read_text(encoding="utf-8"))
+    quiz["questions"][0]["source_ids"] += ";key2020_asco_vte"  # ASCO VTE 2020, replaced by the 2023 update
+    path.write_text(json.dumps(quiz, ensure_ascii=False), encoding="utf-8")
+    assert _superseded_citations(data_copy) == [
+        ("quizzes/07_side_effects_and_supportive_care.json/questions/0", "key2020_asco_vte")]
 
 
 def test_every_source_names_its_edition_and_every_label_its_drug():

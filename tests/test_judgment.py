@@ -413,3 +413,57 @@ def test_case_text_shows_the_registers_wording():
     assert "{{" not in json.dumps([o.rationale for o in item.options])
     # The IDSA definition is rendered, not typed: a literal from the guideline.
     assert "38.3 °C" in item.options[2].text and "lasting an hour" in item.options[2].text
+
+
+# -- review round 2 (R2 W16, W17, N3, N4): case values that fit together -------------------------------
+
+def test_full_credit_is_stated_per_path_and_a_wrong_decision_earns_nothing_on_its_path():
+    from helpers import judgment_static
+
+    case = judgment.load_case("mscc_tomas")
+    by_end = {path[-1]: judgment.path_credit(case, path) for path in judgment.paths(case)}
+    # Items 1-6 by hand: highlight 5, matrix 5, triad 2, select-all 4, the decision 1 (0 on the waiting path:
+    # options A, C and D lead there and all are wrong), then the acted matrix (5 rows) or the waited cloze (3).
+    assert by_end == {"acted": [5, 5, 2, 4, 1, 5], "waited": [5, 5, 2, 4, 0, 3]}
+    page = str(judgment_static.case_static("mscc_tomas").markup)
+    assert "22 points if you escalated the change at 02:25; 19 points if you waited" in page
+    assert "Full credit: 25 points." in str(judgment_static.case_static("zoledronic_joseph").markup)
+
+
+def test_haemoglobin_is_flagged_against_the_range_for_the_clients_sex():
+    from helpers.judgment_static import lab_row, record_html
+
+    assert lab_row("haemoglobin", 128, "male")["flag"] == "L (low)"
+    assert lab_row("haemoglobin", 128, "male")["reference"] == "130–170"
+    assert lab_row("haemoglobin", 128, "female")["flag"] == ""
+    assert lab_row("haemoglobin", 128)["reference"] == "120–160"  # no sex stated: the general range
+    tomas = judgment.load_case("mscc_tomas")
+    assert tomas.client_sex == "male"
+    assert "130–170" in str(record_html(tomas, ("admission",)))
+
+
+def test_tomas_lesion_level_fits_his_band_pain_and_sensory_levels():
+    # Hand table: cord segment under a thoracic vertebral body (T1-T6: two segments lower, T7-T9: three)
+    # and the dermatome of each landmark the record names (lower ribs T9, umbilicus T10, groin L1 = 13).
+    case = raw(ROOT / "data" / "judgment" / "mscc_tomas.json")
+    text = json.dumps(case)
+    vertebra = int(re.search(r"Metastasis in the T(\d+) vertebral body", text).group(1))
+    cord = vertebra + (2 if vertebra <= 6 else 3)
+    landmarks = {"lower ribs": 9, "umbilicus": 10, "groin": 13}
+    levels = [landmarks[name] for name in landmarks for node in case["nodes"] for entry in node["record"]
+              if entry["kind"] == "neuro" for row in entry["rows"] if name in row["sensation"]]
+    assert levels and all(level >= cord - 1 for level in levels)  # no sensory level well above the cord lesion
+    assert "band around his lower chest" in text and 6 <= vertebra <= 8  # the root at the lesion: lower chest
+
+
+def test_joseph_kidney_injury_is_rechecked_within_days_and_the_distractor_is_false():
+    case = raw(ROOT / "data" / "judgment" / "zoledronic_joseph.json")
+    labs = {(e["at"], r["test"]): r["value"] for n in case["nodes"] for e in n["record"] if e["kind"] == "labs"
+            for r in e["rows"]}
+    assert ("D3 09:40", "creatinine") in labs and labs[("D3 09:40", "creatinine")] > 84 * 1.10  # not yet back
+    before_dose_5 = int(re.search(r"Before dose 5 \(four weeks ago\): creatinine (\d+)", json.dumps(case,
+                                                                                              ensure_ascii=False)).group(1))
+    assert labs[("D1 09:40", "creatinine")] >= 1.5 * before_dose_5  # a recent rise of half again: an acute injury
+    evaluate = next(i for i in case["items"] if i["id"] == "joseph_6_evaluate")
+    assert "still higher than before his first dose" not in [t["text"] for t in evaluate["tokens"]]  # true at 90
+    assert labs[("D1 09:40", "adjusted_calcium")] < 2.0  # low enough for tingling and cramps

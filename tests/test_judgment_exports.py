@@ -258,7 +258,8 @@ def test_exported_text_carries_no_typed_claim():
     narrative (the record, the stems, the choices that quote the record) are taken out: nothing is left."""
     from helpers import claims, claims_lint, data
 
-    rendered = [str(w) for w in claims.register()["wording"]] + data.load("escalation_tiers")["wording"].astype(str).tolist()
+    # Everything the register renders (claims, tiers, strengths, bands and cited numbers: a rationale may show a band).
+    rendered = sorted(claims_lint.register_renderings())
     # The narrative is what the source-level lint reads as a case's own story and values.
     narrative = [text for place, text, story in claims_lint.reader_texts()
                  if place.startswith("data/judgment/") and story]

@@ -20,8 +20,9 @@ from helpers.plotting import accessibility_problems
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # 340 KiB: every chart now carries its text alternative (a description and its data as tables, WCAG 2.1 AA
-# 1.1.1), which adds 15-40 KB to a chart-heavy lesson; the collection as a whole stays under 3 MiB.
-MAX_BYTES = 340 * 1024
+# 1.1.1), which adds 15-40 KB to a chart-heavy lesson. 360 KiB since the review rounds of issue 18 gave the
+# bone-modifying drugs their own tables and chart rows in 06 (352 KB); the collection as a whole stays under 3 MiB.
+MAX_BYTES = 360 * 1024
 MAX_TOTAL_BYTES = 3 * 1024 * 1024
 MAX_CODE_LINES = 6
 

@@ -124,7 +124,7 @@ def test_grace_sins_total():
     # Scoring pain 3/2/1 (a common slip) would not change this total, but scoring L1 as mobile (2) would.
     assert_numeric_key("sins_grace", result.total, 14, wrong=(13, 15))
     feedback = question("sins_grace").feedback
-    assert "= 14 out of 18" in feedback and "13 to 18 means the spine is unstable" in feedback
+    assert "= 14 out of 18" in feedback and "A total of 13–18 means the spine is unstable" in feedback  # Fisher 2010
     assert (calc.sins_category(12), calc.sins_category(13)) == ("potentially unstable", "unstable")
 
 
@@ -133,7 +133,7 @@ def test_walter_sins_total():
     assert (result.total, result.category) == (9, "potentially unstable")
     assert result.total == cases.scores("myeloma_vcf").sins.total
     assert_numeric_key("walter_sins_total", result.total, 9, wrong=(8, 10))
-    assert "Total 9, in the 7 to 12 band (potentially unstable)" in question("walter_sins_total").feedback
+    assert "Total 9, in the 7–12 band (potentially unstable)" in question("walter_sins_total").feedback
     assert "His SINS is 9 (potentially unstable)" in question("walter_why_cement").feedback
 
 
@@ -154,7 +154,7 @@ def test_pavel_key_matches_his_case():
     assert (found.escc.grade, found.noms.radiosensitivity, found.sins.category, found.noms.fit_for_surgery) == (
         "3", "resistant", "potentially unstable", True)
     assert found.noms.pathway == "Separation surgery, then SRS"
-    assert "a SINS in the 7 to 12 band" in question("pavel_noms").prompt
+    assert "a SINS in the 7–12 band" in question("pavel_noms").prompt  # Fisher 2010, rendered from the register
 
 
 def test_rosa_prompt_states_what_the_noms_illustration_lists():
@@ -191,7 +191,8 @@ def test_bevacizumab_days_before_surgery(qid):
 
 def test_mscc_mri_within_24_hours():
     action = load("mscc_actions").set_index("id").loc["whole_spine_mri"]
-    assert str(action["timing"]) == "within_24_hours"
+    assert str(action["timing"]) == "mscc_mri_neuro_timing"
+    assert "always within 24 hours" in load("claims").set_index("id").loc["mscc_mri_neuro_timing", "text"]
     assert_numeric_key("mscc_mri_hours", 24, 24, wrong=(48, 12))
 
 

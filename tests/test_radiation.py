@@ -216,6 +216,28 @@ def test_sahgal_cord_limits_share_one_eqd2():
     assert "<table" in radiation.cord_limits_table()._repr_html_()
 
 
+#: The published limits (Kirkpatrick et al. 2010, QUANTEC; Sahgal et al. 2013, thecal-sac Pmax for a 5%
+#: risk of myelopathy) and their EQD2 at the cord's α/β of 2 Gy worked by hand (EQD2 = D (1 + d/2) / 2);
+#: * marks a dose per fraction above 8 Gy, where the value is nominal.
+PUBLISHED_CORD_LIMITS = [
+    ["54", "daily, many", "1.8 to 2 Gy", "under 1%", "close to the total (small fractions)"],
+    ["61", "daily, many", "1.8 to 2 Gy", "under 10%", "close to the total (small fractions)"],
+    ["13", "1", "13 Gy", "under 1%", "48.8*"],       # 13 x 7.5 / 2 = 48.75
+    ["20", "3", "6.7 Gy", "under 1%", "43.3"],       # 20 x 4.333 / 2
+    ["12.4", "1", "12.4 Gy", "5% or less", "44.6*"],  # 12.4 x 7.2 / 2
+    ["17", "2", "8.5 Gy", "5% or less", "44.6*"],     # 17 x 5.25 / 2
+    ["20.3", "3", "6.8 Gy", "5% or less", "44.5"],
+    ["23", "4", "5.8 Gy", "5% or less", "44.6"],      # 23 x 3.875 / 2
+    ["25.3", "5", "5.1 Gy", "5% or less", "44.7"],
+]
+
+
+def test_cord_limits_are_the_published_limits_with_hand_worked_eqd2():
+    table = radiation.cord_limits_table().df
+    columns = ["Dose limit (Gy)", "Fractions", "Dose per fraction", "Risk of myelopathy", "EQD2 at α/β 2 (Gy)"]
+    assert table[columns].values.tolist() == PUBLISHED_CORD_LIMITS
+
+
 def test_supportive_medicines_are_steroids_and_blood_thinners():
     table = radiation.supportive_medicines_table().df
     text = " ".join(table["What it is for"]).lower()
@@ -228,7 +250,7 @@ def test_builders_record_their_sources():
     radiation.cord_limits_table()
     radiation.level_explorer()
     cited = set(lesson._cited)
-    assert {"fowler1989_lq", "lutz2017_astro", "kirkpatrick2010_quantec_cord", "sahgal2013_myelopathy",
+    assert {"fowler1989_lq", "alcorn2024_astro", "kirkpatrick2010_quantec_cord", "sahgal2013_myelopathy",
             "kirkpatrick2008_lq_srs", "icon_spine_rt"} <= cited
 
 
@@ -237,4 +259,13 @@ def test_tables_cite_only_the_rows_they_show():
     radiation.supportive_medicines_table()
     radiation.technique_table()
     assert "avastin_uspi" not in lesson._cited and "dh2008_intrathecal" not in lesson._cited
-    assert "key2020_asco_vte" in lesson._cited
+    assert "key2023_asco_vte" in lesson._cited
+
+
+def test_one_decimal_rounds_halves_up_as_on_paper():
+    # 27 Gy in 3 fractions at alpha/beta 2 Gy: EQD2 = 27 x (9 + 2) / (2 + 2) = 74.25 Gy, read as 74.3.
+    assert radiation.one_decimal(74.25) == "74.3" and radiation.one_decimal(12.0) == "12.0"
+    assert radiation.one_decimal(22.23) == "22.2" and radiation.one_decimal(2.675) == "2.7"
+    table = radiation.dose_table().df
+    row = table[table["Schedule"] == "27 Gy in 3 fractions (SBRT)"].iloc[0]
+    assert row["EQD2, α/β 2 (Gy)"] == "74.3"

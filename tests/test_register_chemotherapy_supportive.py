@@ -248,15 +248,38 @@ def test_a_supportive_care_link_cites_a_source_of_its_row_and_no_insufficient_op
 
 def test_integrative_links_are_backed_by_a_recommendation_for_that_problem():
     # An integrative or mind-body option links to a side effect only through a guideline that
-    # recommends it for that problem: here fatigue (Bower 2024), nothing else.
+    # recommends it for that problem: here fatigue (Bower 2024), nothing else. Yoga (mind_body_medicine) and
+    # acupressure are recommended only after treatment has ended (recommendations 2.4-2.6), so they link only
+    # to the fatigue that outlasts treatment (radiation fatigue, "weeks to months after treatment ends").
     integrative = {"naturopathic_integrative_support", "acupuncture_acupressure", "massage_therapy",
                    "mind_body_medicine", "mindfulness_programmes", "tai_chi_qigong"}
     care = {r["id"]: r for r in rows("supportive_care")}
     linked = [r for r in rows("supportive_care_side_effects") if r["supportive_care_id"] in integrative]
-    assert {r["supportive_care_id"] for r in linked} == {"mindfulness_programmes", "tai_chi_qigong"}
+    assert {r["supportive_care_id"] for r in linked} == {"mindfulness_programmes", "tai_chi_qigong",
+                                                        "acupuncture_acupressure", "mind_body_medicine"}
     for link in linked:
         assert link["side_effect_id"].endswith("fatigue"), link
         assert set(link["source_ids"].split(";")) <= _claim_sources(care[link["supportive_care_id"]]["evidence_note"])
+    after_only = {(r["supportive_care_id"], r["side_effect_id"]) for r in linked
+                  if r["supportive_care_id"] in ("acupuncture_acupressure", "mind_body_medicine")}
+    assert after_only == {("acupuncture_acupressure", "rt_fatigue"), ("mind_body_medicine", "rt_fatigue")}
+    assert "after treatment ends" in next(r for r in rows("side_effects") if r["id"] == "rt_fatigue")["duration_text"]
+    for claim, option in (("supp_fatigue_after_treatment_yoga", "yoga"),
+                          ("supp_fatigue_after_treatment_acupressure", "acupressure")):
+        assert option in wording(claim) and "may recommend" in wording(claim) and "after cancer treatment has ended" in wording(claim)
+
+
+def test_every_fatigue_recommendation_of_the_guideline_is_shown_somewhere():
+    # Review 2 (E1): supp_fatigue_cbt was in the register but appeared nowhere.
+    from helpers import claims_index
+
+    where = claims_index.places(ROOT)
+    for claim in ("supp_fatigue_cbt", "supp_fatigue_exercise", "supp_fatigue_mindfulness", "supp_fatigue_tai_chi",
+                  "supp_fatigue_after_treatment_yoga", "supp_fatigue_after_treatment_acupressure"):
+        assert where.get(claim), claim
+    cbt = next(r for r in rows("supportive_care") if r["id"] == "cognitive_behavioural_therapy")
+    assert cbt["evidence_note"] == "{{supp_fatigue_cbt}}." and cbt["evidence_strength"] == "guideline_recommended"
+    assert "should recommend cognitive behavioural therapy" in wording("supp_fatigue_cbt")
 
 
 def test_rehabilitation_and_nutrition_link_only_where_a_source_supports_it():
@@ -336,7 +359,7 @@ def test_no_quiz_credits_nausea_to_fast_dividing_cells(notebook, qid):
 
 def test_intrathecal_setting_and_register_are_not_presented_as_universal():
     route = next(r for r in rows("chemotherapy_routes") if r["id"] == "intrathecal")
-    assert "bedside" in route["where_and_who"] and "UK" in route["where_and_who"]
+    assert "local policy" in route["where_and_who"] and "UK" in route["where_and_who"]
     text = markdown("03_chemotherapy")
     assert "Department of Health" in text and "other countries" in text
 
@@ -346,3 +369,45 @@ def test_the_loaded_tables_show_the_claims_wording():
     flag = effects.loc["chemo_low_white_cells_infection", "red_flags"]
     assert flag.startswith("A temperature above 38 °C, or any other sign or symptom of sepsis")
     assert "{{" not in " ".join(effects["red_flags"])
+
+
+# -- review round 2 (R2 W11, W12, W13, N12) ----------------------------------------------------------
+
+def test_every_intrathecal_warning_refers_to_one_claim_with_weakness_and_a_tier():
+    places = [
+        next(r for r in rows("teaching_points") if r["notebook"] == "03_chemotherapy" and r["section"] == "red_flags"
+             and r["sequence"] == "3")["text"],
+        next(r for r in rows("teaching_points") if r["notebook"] == "03_chemotherapy"
+             and r["section"] == "patient_teaching" and r["sequence"] == "6")["text"],
+        next(r for r in rows("chemotherapy_routes") if r["id"] == "intrathecal")["patient_teaching"],
+        next(r for r in rows("side_effects") if r["id"] == "it_chemical_arachnoiditis")["patient_teaching"],
+        next(r for r in rows("chemotherapy_cycle_checks") if r["id"] == "early_days_5")["check"],
+    ]
+    assert all(re.search(r"\{\{chemo_it_report(\|cap)?\}\}", text) for text in places), places
+    claim = register()["chemo_it_report"]
+    assert "new weakness or numbness" in claim["text"] and "confusion" in claim["text"]
+    assert "{{tier:immediately}}" in claim["text"] and claim["tier"] == "immediately"
+    arachnoiditis = next(r for r in rows("side_effects") if r["id"] == "it_chemical_arachnoiditis")
+    assert "promptly" not in arachnoiditis["nursing_interventions"]
+
+
+def test_intrathecal_chemotherapy_is_given_in_a_designated_area_in_every_table():
+    route = next(r for r in rows("chemotherapy_routes") if r["id"] == "intrathecal")["where_and_who"]
+    check = next(r for r in rows("chemotherapy_cycle_checks") if r["id"] == "treatment_day_9")["check"]
+    assert "designated area" in route and "designated area" in check  # DH 2008
+    assert "Usually at the bedside" not in route
+
+
+def test_the_precaution_threshold_names_no_count_that_its_sources_do_not_give():
+    claim = register()["chemo_neutropenic_precautions_threshold"]
+    assert not re.search(r"\d", claim["text"]) and "each institution" in claim["text"]
+
+
+def test_pjp_prophylaxis_is_tied_to_the_asco_idsa_steroid_example():
+    # Taplitz 2018 abstract: prophylaxis for regimens with a risk above 3.5%, e.g. >= 20 mg prednisone
+    # equivalents daily for >= 1 month.
+    text = wording("chemo_pjp_steroid_threshold")
+    assert "20 mg of prednisone a day or more" in text and "a month or more" in text
+    consideration = next(r for r in rows("teaching_points") if r["notebook"].startswith("07")
+                         and r["section"] == "nursing_considerations" and r["sequence"] == "5")["text"]
+    assert "{{chemo_pjp_steroid_threshold}}" in consideration and "longer course" not in consideration

@@ -215,9 +215,12 @@ def test_no_source_other_than_a_label_gives_only_its_year():
 
 
 def test_guidelines_replaced_since_they_were_cited_are_named():
-    sources = {r["id"]: r["edition"] for r in raw("sources")}
-    # Checked 2026-12-01: ASTRO 2024 (Alcorn), ASCO VTE 2023 (Key), EANO-ESMO 2023 (Le Rhun), ASRA 5th edition 2025.
-    assert "2024" in sources["lutz2017_astro"] and "Alcorn" in sources["lutz2017_astro"]
-    assert "2023" in sources["key2020_asco_vte"]
-    assert "2023" in sources["lerhun2017_eano_esmo"]
-    assert "fifth edition" in sources["horlocker2018_asra"]
+    sources = {r["id"]: r for r in raw("sources")}
+    # Checked 2026-12-01: ASTRO 2024 (Alcorn), ASCO VTE 2023 (Key), EANO-ESMO 2023 (Le Rhun), ASRA 5th edition 2025
+    # (Kopp), ASCO-ONS standards 2024 (Siegel): each old row names its successor, and the successor its edition.
+    replaced = {"lutz2017_astro": ("alcorn2024_astro", "22 May 2024"), "key2020_asco_vte": ("key2023_asco_vte", "2023"),
+                "lerhun2017_eano_esmo": ("lerhun2023_eano_esmo", "2023"), "horlocker2018_asra": ("kopp2025_asra", "fifth edition"),
+                "neuss2016_asco_ons": ("siegel2024_asco_ons", "2024")}
+    for old, (new, edition) in replaced.items():
+        assert sources[old]["superseded_by"] == new, old
+        assert edition in sources[new]["edition"] and not sources[new]["superseded_by"], new

@@ -83,16 +83,19 @@ def test_hypertension_shows_the_severe_rate_beside_the_any_grade_rate():
     rows = evidence[evidence["side_effect_id"] == "tt_high_blood_pressure"].set_index("counts")
     assert float(rows.loc["any_grade", "incidence_low_pct"]) == 10
     severe = rows.loc["grade_3_or_more"]
-    # Avastin USPI section 6.1, by study: AVF2107g 12% vs 2%, BO17705 6% vs 1% (the lowest and highest).
-    assert (float(severe["incidence_low_pct"]), float(severe["incidence_high_pct"])) == (6.0, 12.0)
+    # Avastin USPI section 6.1, by study: BO17705 6% vs 1% the lowest, AVF4095g (OCEANS) 17% vs 0.9% the highest
+    # (review round 3, W1: the five trials cited before stopped at AVF2107g's 12%); Plummer 2019 Table 1: OCEANS 17.0%.
+    assert (float(severe["incidence_low_pct"]), float(severe["incidence_high_pct"])) == (6.0, 17.0)
+    assert "AVF4095g" in severe["locator"] and "ovarian" in severe["population"]
     assert "grade 3 or more" in side_effects.frequency_phrase({"id": "tt_high_blood_pressure"})
 
 
 def test_every_label_source_of_this_domain_names_its_revision():
     sources = data.load("sources").set_index("id")
     assert "9/2022" in sources.loc["avastin_uspi", "edition"]
-    for source in ("zometa_label", "xgeva_label"):
-        assert "not read" in sources.loc[source, "edition"]  # said plainly until someone reads the revision
+    assert "not read" in sources.loc["zometa_label", "edition"]  # said plainly until someone reads the revision
+    # openFDA, Xgeva set 628f0998: latest Recent Major Change, Dosage and Administration (2.1), 05/2025.
+    assert "05/2025" in sources.loc["xgeva_label", "edition"] and "not opened" in sources.loc["xgeva_label", "edition"]
 
 
 # -- bevacizumab timing: the number in the register equals the number the explorer computes with --
@@ -188,3 +191,126 @@ def test_cord_limit_table_caption_says_eqd2_is_nominal_and_quotes_quantec_once()
     assert "nominal" in table.caption and "own" in table.caption
     assert "*" in "".join(table.df.iloc[:, 6])
     assert claims.wording("rt_cord_alpha_beta_quantec") in table.caption and "0.87 Gy" in table.caption
+
+
+# -- review round 3 (reviewer 3, and reviewer 2's W8): each expectation a literal from its source ---------------
+
+def test_fever_with_low_counts_acts_on_the_nice_trigger_in_every_row_of_this_domain():
+    # NICE CG151: act at a temperature above 38 °C or any other sign of sepsis, without waiting for blood results.
+    effects = raw("side_effects")
+    for effect_id in ("tt_low_blood_counts", "csi_low_blood_counts", "zoledronic_acute_phase"):
+        flags = effects[effect_id]["red_flags"]
+        assert "{{neutropenic_sepsis_trigger" in flags and "{{neutropenic_sepsis_action}}" in flags, effect_id
+        assert "low white cells" not in flags  # the old trigger needed the count first
+    points = [r["text"] for r in raw_points("04_radiation_therapy", "red_flags")]
+    points += [r["text"] for r in raw_points("06_targeted_therapy", "red_flags")]
+    assert sum("{{neutropenic_sepsis_trigger" in p for p in points) == 2
+    trigger = claims.wording("neutropenic_sepsis_trigger")
+    assert "above 38 °C" in trigger and "any other sign" in trigger
+
+
+def test_the_flu_like_reaction_never_advises_paracetamol_first_during_chemotherapy():
+    teaching = raw("side_effects")["zoledronic_acute_phase"]["patient_teaching"]
+    assert "{{nsepsis_patient_call}}" in teaching and "high fever" not in teaching
+    assert "do not take paracetamol first" in claims.wording("nsepsis_patient_call")
+
+
+def test_every_red_flag_the_reviewer_named_says_how_fast():
+    shown = data.load("side_effects").set_index("id")
+    tiers = [claims.wording("tier:immediately"), claims.wording("tier:within_24_hours")]
+    for effect_id in ("bev_gi_perforation", "bev_pres", "bev_bleeding", "bev_arterial_clots", "bev_venous_clots",
+                      "tt_high_blood_pressure", "tt_low_blood_counts", "denosumab_low_calcium",
+                      "zoledronic_low_calcium", "rt_vcf_after_sbrt", "denosumab_vertebral_fractures_after_stopping"):
+        assert any(t in shown.loc[effect_id, "red_flags"] for t in tiers), effect_id
+    points = {int(r["sequence"]): r["text"] for r in raw_points("04_radiation_therapy", "red_flags")}
+    # NICE NG234 1.2: spinal pain alone within 24 hours; with neurological symptoms or signs, immediately.
+    assert "{{mscc_pain_escalation}}" in points[2] and "{{mscc_neuro_escalation}}" in points[2]
+    assert "{{tier:immediately}}" in points[5]
+    for point in raw_points("06_targeted_therapy", "red_flags"):
+        if point["sequence"] != "5":  # the wound: report it to the surgical team before any dose
+            assert "{{" in point["text"], point["text"]
+
+
+def test_restart_after_surgery_uses_the_current_labels_words():
+    # Avastin USPI 9/2022, Highlights: "until adequate wound healing"; older editions said "fully healed".
+    wording = claims.wording("bev_restart_after_surgery")
+    assert "healed adequately" in wording and "some hospital policies ask for the wound to be fully healed" in wording
+    case = json.loads((ROOT / "data" / "judgment" / "bevacizumab_mira.json").read_text(encoding="utf-8"))
+    text = json.dumps(case)
+    assert "the label asks for the wound to be fully healed" not in text
+    assert "this unit's policy" in text  # the joint plan's full healing is the unit's rule, said so
+
+
+def test_withholding_at_160_over_100_is_local_policy_not_the_label():
+    wording = claims.wording("bev_hypertension_hold")
+    # Label 5.6: withhold for severe hypertension not controlled with medical management; an NHS acute
+    # oncology guideline: withhold while blood pressure is 160/100 or more until treated.
+    assert "not controlled" in wording and "160/100 mm Hg" in wording and "local policy" in wording
+    row = raw("bevacizumab_monitoring")["bp_severe"]
+    assert "{{bev_hypertension_hold}}" in row["nurse_action"] and "label directs" not in row["nurse_action"]
+    assert row["practice_varies"] == "true" and "local policy" in row["practice_note"]
+    case = (ROOT / "data" / "judgment" / "bevacizumab_mira.json").read_text(encoding="utf-8")
+    assert "{{bev_hypertension_hold}}" in case
+
+
+def test_calcium_and_kidney_checks_belong_to_both_bone_drugs():
+    wording = claims.wording("bone_checks_before_doses")
+    assert wording.startswith("with either drug, calcium is checked") and "kidney function" in wording
+    assert "{{bone_checks_before_doses|cap}}" in raw("targeted_vs_chemotherapy")["what_the_nurse_checks"][
+        "bone_modifying_agents"]
+    note = raw("supportive_care")["bone_health_dental_care"]["evidence_note"]
+    assert "with either drug" in note and "kidney checks with zoledronic acid" not in note
+    links = data.load("supportive_care_side_effects")
+    kidney = set(links[links["side_effect_id"] == "zoledronic_kidney"]["supportive_care_id"])
+    assert kidney == {"bone_drug_kidney_checks"}
+    quiz = json.loads((ROOT / "data" / "quizzes" / "06_targeted_therapy.json").read_text(encoding="utf-8"))
+    feedback = next(q for q in quiz["questions"] if q["id"] == "bone_modifying_agents")["feedback"]
+    assert "calcium or kidney function" not in feedback and "{{bone_checks_before_doses}}" in feedback
+
+
+def test_denosumab_figures_come_from_its_label_and_say_how_they_were_counted():
+    evidence = data.load("side_effect_evidence").set_index("id")
+    # Xgeva: hypocalcaemia 18% of 2,841 against 9% of 2,836; ONJ about 2 in 100 in year 1, about 5 in 100 after.
+    assert float(evidence.loc["ev_dmab_hypocalcaemia_label", "incidence_high_pct"]) == 18
+    assert "9% of 2,836" in evidence.loc["ev_dmab_hypocalcaemia_label", "population"]
+    onj = evidence.loc["ev_dmab_onj_by_year"]
+    assert (float(onj["incidence_low_pct"]), float(onj["incidence_high_pct"])) == (2.0, 5.0)
+    assert "not opened" in onj["locator"]  # said plainly: read through the manufacturer's quotation
+    note = data.load("side_effects").set_index("id").loc["denosumab_jaw_osteonecrosis", "frequency_note"]
+    assert "Limones 2020" in note and "lower" in note
+    # Body 2015: hypocalcaemia usually within the first 6 months of treatment.
+    assert "first 6 months" in claims.wording("bone_dmab_hypocalcaemia_onset")
+
+
+def test_stopping_denosumab_is_taught_as_a_risk():
+    effects = data.load("side_effects").set_index("id")
+    row = effects.loc["denosumab_vertebral_fractures_after_stopping"]
+    assert row["modality_id"] == "bone_modifying_agents" and row["incidence_status"] == "not_quantified"
+    teaching = [r["text"] for r in raw_points("06_targeted_therapy", "patient_teaching")]
+    assert "{{bone_dmab_stopping|cap}}." in teaching
+    assert claims.wording("bone_dmab_stopping").startswith("do not stop denosumab or delay a dose without a plan")
+
+
+def test_wound_and_fatigue_numbers_and_advice_from_the_sources_read():
+    evidence = data.load("side_effect_evidence").set_index("id")
+    # Scappaticci 2005: 10 of 75 (13%) with major surgery during bevacizumab, against 1 of 29 (3.4%).
+    assert float(evidence.loc["ev_bev_wound", "incidence_low_pct"]) == 13
+    assert "10 of 75" in evidence.loc["ev_bev_wound", "population"]
+    effects = raw("side_effects")
+    for effect_id in ("rt_fatigue", "tt_fatigue"):
+        assert "{{supp_fatigue_exercise}}, within the spinal precautions" in effects[effect_id]["nursing_interventions"]
+    point = next(r for r in raw_points("04_radiation_therapy", "patient_teaching") if r["sequence"] == "5")
+    assert "{{supp_fatigue_exercise}}" in point["text"] and "bower2024_asco_sio_fatigue" in point["source_ids"]
+
+
+def test_instructor_note_on_session_counts_compares_like_with_like():
+    notes = json.loads((ROOT / "data" / "instructor" / "04_radiation_therapy.json").read_text(encoding="utf-8"))
+    correction = next(m for m in notes["misconceptions"] if m["id"] == "more_sessions_stronger")["correction"]
+    # 8 Gy x 1: EQD2 12.0 Gy at alpha/beta 10; 30 Gy in 10: 32.5 Gy (the clinical reference's worked values).
+    assert "for the same total dose" in correction and "12.0 Gy" in correction and "32.5 Gy" in correction
+
+
+def test_no_quiz_prompt_repeats_the_instruction_the_page_adds():
+    for path in sorted((ROOT / "data" / "quizzes").glob("[0-9][0-9]_*.json")):
+        for question in json.loads(path.read_text(encoding="utf-8"))["questions"]:
+            assert "choose all that apply" not in question["prompt"].lower(), (path.name, question["id"])

@@ -1,11 +1,15 @@
 """Shared side-effect builders: right rows, labelled charts, clear errors."""
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from helpers import setup, side_effects
 from helpers.errors import InputError
 from helpers.plotting import accessibility_problems
 
+ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def configured():
@@ -46,15 +50,44 @@ def test_every_modality_has_labelled_charts_and_tables(modality):
 from helpers import data  # noqa: E402
 
 
-def test_heatmap_prints_the_matrix_counts_in_the_cells():
+#: The heat map's cells, counted BY HAND from data/side_effects.csv (one row = one side effect,
+#: counted under its modality_id and body_system).  The bone-modifying drugs (denosumab_*,
+#: zoledronic_*, modality bone_modifying_agents: two metabolic, five musculoskeletal, one
+#: constitutional, one renal) have their own column, last, as supportive care beside the five
+#: treatments.  Body systems in the lesson's order (datapackage enum, top to bottom); columns in
+#: teaching order.  Update a cell by counting the CSV again, not from the code.
+HEATMAP_COLUMNS = ("Surgery", "Chemotherapy", "Radiation<br>therapy", "Interventional<br>radiology",
+                   "Targeted<br>therapy", "Bone-modifying<br>drugs (supportive care)")
+HEATMAP_COUNTS = {
+    "Haematological (blood)": (0, 4, 1, 0, 1, 0),
+    "Gastrointestinal": (0, 3, 5, 0, 4, 0),
+    "Skin and hair": (0, 1, 2, 0, 0, 0),
+    "Neurological": (1, 2, 3, 2, 1, 0),  # IR: cement in the canal, and nerve injury
+    "Musculoskeletal": (0, 0, 2, 1, 0, 5),
+    "Cardiovascular and clots": (1, 1, 0, 2, 5, 0),
+    "Renal and urinary": (0, 0, 1, 0, 1, 1),
+    "Metabolic": (0, 0, 0, 0, 0, 2),
+    "Whole body (constitutional)": (0, 0, 1, 0, 2, 1),
+    "Wound and procedural": (5, 0, 0, 3, 1, 0),
+}
+
+
+def test_heatmap_cells_are_the_hand_counts():
     fig = side_effects.side_effect_heatmap()
     assert accessibility_problems(fig) == []
     heat = fig.data[0]
-    matrix = data.side_effect_matrix()
-    assert heat.z.tolist() == matrix.T.to_numpy().tolist()
+    assert tuple(heat.x) == HEATMAP_COLUMNS
+    assert list(heat.y) == list(HEATMAP_COUNTS)
+    assert [tuple(row) for row in heat.z.tolist()] == list(HEATMAP_COUNTS.values())
+    # The number is printed in each cell (colour is not the only carrier) and said in the hover.
     assert heat.texttemplate == "%{text}" and heat.text.tolist() == heat.z.tolist()
+    assert heat.customdata[3][0] == "1 side effect" and heat.customdata[1][2] == "5 side effects"
     assert heat.colorscale[0][1] != heat.colorscale[-1][1] and fig.layout.title.text
-    assert len(heat.x) == len(matrix.index) and len(heat.y) == len(matrix.columns)
+    # Every row of the CSV is in one cell (a new row fails here until it is counted).
+    with open(ROOT / "data" / "side_effects.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    bone = [r["id"] for r in rows if r["modality_id"] == "bone_modifying_agents"]
+    assert len(bone) == 9 and sum(map(sum, HEATMAP_COUNTS.values())) == len(rows) == 65
 
 
 def test_body_system_table_puts_every_effect_in_its_cell():

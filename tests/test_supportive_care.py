@@ -1,6 +1,8 @@
 """Supportive care, steroids and blood thinners, and MSCC: right rows, labelled charts, clear errors."""
 
+import csv
 import re
+from pathlib import Path
 
 from markupsafe import escape
 
@@ -70,7 +72,7 @@ def test_symptom_care_table_lists_every_side_effect_once():
     text = repr(table)
     assert "<" not in text  # the plain-text face carries no markup
     row = table.df[table.df["Side effect (treatment)"].str.startswith("Febrile neutropenia")].iloc[0]
-    assert "Infection prevention during neutropenia (recommended by a guideline)" in row.iloc[1]
+    assert "Infection prevention during neutropenia (recommended by a guideline or drug label)" in row.iloc[1]
 
 
 def test_care_explorer_output_follows_the_control_and_has_a_static_table():
@@ -120,7 +122,7 @@ def test_medicines_table_compares_both_medicines_on_every_aspect():
     for point in points["point"]:
         assert str(escape(point)) in html
     steroid = " ".join(" ".join(cell) for cell in table.df["Dexamethasone (a steroid)"])
-    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "reduced gradually", "16 mg"):
+    for word in ("glucose", "stomach", "sleep", "Infection", "Muscle weakness", "reduce the dose gradually", "16 mg"):
         assert word in steroid, word
     thinner = " ".join(" ".join(cell) for cell in table.df["Blood thinners (anticoagulants)"])
     assert "do not dissolve" in thinner and "lumbar puncture" in thinner
@@ -135,6 +137,25 @@ def test_mscc_signs_run_from_early_to_late():
     late = signs[signs["stage"] == "late_neurological"]["sign"].str.cat(sep=" ")
     assert re.search("bladder", late, re.I)
     assert set(signs[signs["stage"] == "early_pain"]["urgency"].astype(str)) == {"within_24_hours"}
+
+
+def test_each_mscc_sign_has_nice_ng234s_tier_and_the_action_of_that_tier():
+    """NICE NG234 (section 1.2): any neurological symptom or sign of MSCC -> contact the MSCC coordinator
+    immediately; spinal pain suggesting metastases without neurology -> within 24 hours.  The action each
+    sign's row points to must be the claim of the same tier (a sign cannot say 'immediately' and act later)."""
+    signs = data.load("emergency_signs")
+    tiers = {str(stage): set(part["urgency"].astype(str)) for stage, part in signs.groupby("stage", observed=True)}
+    assert tiers == {"early_pain": {"within_24_hours"}, "neurological": {"immediately"},
+                     "late_neurological": {"immediately"}}
+    escalation = {"within_24_hours": "mscc_pain_escalation", "immediately": "mscc_neuro_escalation"}
+    with open(Path(__file__).resolve().parents[1] / "data" / "emergency_signs.csv", encoding="utf-8") as handle:
+        raw = list(csv.DictReader(handle))
+    for row in raw:
+        assert "{{" + escalation[row["urgency"]] in row["nurse_action"], (row["id"], row["urgency"])
+    register = data.load("claims").set_index("id")
+    assert register.loc["mscc_neuro_escalation", "tier"] == "immediately"
+    assert register.loc["mscc_pain_escalation", "tier"] == "within_24_hours"
+    assert "{{tier:immediately}}" in register.loc["mscc_neuro_escalation", "text"]
 
 
 def test_mscc_chart_shows_every_sign_with_urgency_in_words_and_shape():
@@ -152,10 +173,19 @@ def test_mscc_actions_in_order_with_mri_within_24_hours():
     table = sc.mscc_actions_table()
     assert list(table.df["Step"]) == list(range(1, len(table.df) + 1))
     mri = table.df[table.df["Action"] == "Whole-spine MRI"].iloc[0]
-    assert mri["How fast"] == "Urgently, within 24 hours"  # NICE NG234's tier, in the vocabulary's words
-    assert "always within 24 hours" in mri["What the nurse does"]
+    # NICE NG234's own timing words (a timing claim), not an escalation tier: a scan is not a call to a team
+    assert mri["How fast"] == "Whole-spine MRI as soon as possible and always within 24 hours"
+    assert "within 1 week" in mri["What the nurse does"]  # spinal pain alone: the other pathway, in the detail
     dex = table.df[table.df["Action"].str.contains("dexamethasone")].iloc[0]
-    assert dex["How fast"] == "Immediately" and dex["Does practice vary?"].startswith("Yes")
+    assert dex["How fast"].startswith("The first dose as soon as possible, then the same dose daily")
+    assert dex["Does practice vary?"].startswith("Yes")
+    flat = table.df[table.df["Action"] == "Protect the spine"].iloc[0]
+    assert flat["How fast"].startswith("Without delay") and "(within 24 hours)" in flat["How fast"]
+    assert "severe mechanical pain" not in flat["What the nurse does"]  # CG75's trigger: only in what varies
+    assert "CG75" in flat["Does practice vary?"]
+    plan = table.df[table.df["Action"] == "Agree and start definitive treatment"].iloc[0]
+    assert plan["How fast"].startswith("A definitive treatment plan agreed by senior specialists as soon as possible")
+    assert {"Urgently, within 24 hours"}.isdisjoint(table.df["How fast"])  # no row timed by the pain tier
     obs = table.df[table.df["Action"] == "Neurological observations"].iloc[0]
     assert obs["How fast"] == "Start with the first actions and keep repeating"  # not an escalation tier
 
@@ -167,4 +197,51 @@ def test_builders_record_their_sources():
     sc.mscc_actions_table()
     assert {"nice_ng234", "nice_cg75"} <= set(lesson._cited)
     sc.medicines_table()
-    assert {"horlocker2018_asra", "nhlbi_vte", "dexamethasone_label"} <= set(lesson._cited)
+    assert {"kopp2025_asra", "nhlbi_vte", "dexamethasone_label"} <= set(lesson._cited)
+
+
+# -- review round 2 (R2 W9, N8, N9) -------------------------------------------------------------
+
+def test_the_heat_map_notice_states_what_the_counts_show():
+    # 07 says: radiation and targeted therapy reach seven of the ten body systems and chemotherapy five;
+    # radiation's largest row is the gastrointestinal one with a third of its effects; surgery and IR peak in
+    # the wound-and-procedure row. Counted here from side_effects.csv, not from the chart.
+    import csv
+    from collections import Counter
+    from pathlib import Path
+
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "side_effects.csv", encoding="utf-8")))
+    by = {m: Counter(r["body_system"] for r in rows if r["modality_id"] == m) for m in {r["modality_id"] for r in rows}}
+    systems = {r["body_system"] for r in rows}
+    assert len(systems) == 10
+    assert (len(by["radiation_therapy"]), len(by["targeted_therapy"]), len(by["chemotherapy"])) == (7, 7, 5)
+    top, count = by["radiation_therapy"].most_common(1)[0]
+    assert top == "gastrointestinal" and count * 3 == sum(by["radiation_therapy"].values())
+    for m in ("surgery", "interventional_radiology"):
+        assert by[m].most_common(1)[0][0] == "wound_and_procedural", m
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "07_side_effects_and_supportive_care.ipynb", 4)
+    notice = next(c.source for c in nb.cells if c.get("id") == "c008")
+    assert "seven of the ten body systems, and chemotherapy five" in notice and "a third of its side effects" in notice
+    assert "sits mostly in the gastrointestinal row" not in notice
+
+
+def test_links_rest_on_a_source_for_that_problem():
+    links = data.load("supportive_care_side_effects")
+    pairs = set(zip(links["supportive_care_id"], links["side_effect_id"]))
+    # Headache after a lumbar puncture: neither DH 2008 (intrathecal safety) nor WHO 2018 (cancer pain) covers it.
+    assert not {("intrathecal_safety", "it_post_lp_headache"), ("pain_management", "it_post_lp_headache")} & pairs
+    # Steroid to prevent pain flare: a randomised trial (SC.23) and an observational SBRT study, no guideline grade.
+    assert ("dexamethasone_management", "rt_pain_flare") not in pairs
+    flare = sc.care_for_effect("rt_pain_flare").set_index("id").loc["dexamethasone_pain_flare"]
+    assert flare["evidence_strength"] == "limited" and "chow2015_sc23" in flare["source_ids"]
+    assert "26%" in flare["evidence_note"] and "35%" in flare["evidence_note"]  # SC.23, rendered from the evidence row
+    # Bevacizumab monitoring rests on the label: the scale's top label says that labels count there.
+    assert sc.EVIDENCE_LABELS["guideline_recommended"] == "Recommended by a guideline or drug label"
+
+
+def test_the_nurses_own_assessment_comes_before_the_supportive_care():
+    summary = sc.care_summary("chemo_anaemia_fatigue")
+    assert "First, the nurse assesses:" in summary and "Check haemoglobin" in summary
+    assert summary.index("First, the nurse assesses:") < summary.index("Red flags:")

@@ -44,7 +44,7 @@ def test_the_six_situations_the_lesson_teaches_are_there_in_order():
     assert by_id.loc["intramedullary_ependymoma", "tumour_removal"] == "complete_if_separable"
     assert by_id.loc["infiltrative_astrocytoma", "tumour_removal"] == "as_much_as_safe"
     assert by_id.loc["metastatic_separation_surgery", "subtype_id"] == "separation_surgery"
-    assert by_id.loc["csf_build_up", "subtype_id"] == "csf_shunt_or_reservoir"
+    assert by_id.loc["csf_build_up", "subtype_id"] == "csf_shunt"
     assert set(rows["tumour_group"].astype(str)) == set(surgery.TUMOUR_GROUP_LABELS)
     assert all(text.startswith("Synthetic case:") for text in rows["synthetic_case"])
 

@@ -34,8 +34,9 @@ def test_comparison_reads_frequencies_from_side_effects():
     # Bands are computed from the cited numbers; a row without one is "not quantified", never a band.
     assert side_effects.band_span("tt_fatigue") is None
     assert rows.loc["Tiredness", "targeted_frequency"] == side_effects.NOT_QUANTIFIED
-    assert rows.loc["Nausea", "chemotherapy_frequency"] == side_effects.band_span("chemo_nausea_vomiting")[1]
-    assert rows.loc["Nausea", "chemotherapy_band"] == side_effects.band_text("chemo_nausea_vomiting")
+    # Temozolomide nausea, 36-49% of people (Temodar USPI): 10% or more is very common (CIOMS).
+    assert rows.loc["Nausea", "chemotherapy_frequency"] == "very_common"
+    assert rows.loc["Nausea", "chemotherapy_band"] == "Very common"
     assert "Temodar USPI" in rows.loc["Nausea", "chemotherapy_note"]
     # High blood pressure has no chemotherapy row: shown as "not a usual effect", not as a frequency.
     assert rows.loc["High blood pressure", "chemotherapy_frequency"] == targeted.NOT_USUAL

@@ -16,17 +16,20 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *GIT_USER, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def copy_checkout(dest: Path) -> Path:
-    """Copy the checkout's files (tracked and new, not ignored; uncommitted edits included)
-    into ``dest`` and commit them there on branch ``main``."""
+def checkout_files(source: Path = ROOT) -> list[str]:
+    """The checkout's files: tracked and new, not ignored (uncommitted edits included)."""
     listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=ROOT, check=True, capture_output=True).stdout.decode()
-    for rel in filter(None, listing.split("\0")):
-        source = ROOT / rel
-        if source.is_file():
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+                             cwd=source, check=True, capture_output=True).stdout.decode()
+    return [rel for rel in filter(None, listing.split("\0")) if (source / rel).is_file()]
+
+
+def copy_checkout(dest: Path, source: Path = ROOT) -> Path:
+    """Copy the files of the checkout ``source`` (:func:`checkout_files`) into ``dest`` and
+    commit them there on branch ``main``."""
+    for rel in checkout_files(source):
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / rel, target)
     git(dest, "init", "-q", "-b", "main")
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "Snapshot of the checkout")

@@ -84,6 +84,14 @@ def load_notes(slug: str, instructor_dir: Path | None = None) -> dict:
         raise ExportError(str(error)) from None
     if notes["notebook"] != slug:
         raise ExportError(f"{shown}: 'notebook' is {notes['notebook']!r} but the file is for {slug!r}")
+    for number, item in enumerate(notes["discussion_prompts"]):
+        if "case_stage" in item:  # the case stage's own reflection question, written once in case_stages.csv
+            from helpers import cases
+
+            try:
+                item["prompt"] = f"{item['prompt']}: {cases.reflection_question(item['case_stage'])}"
+            except DataError as error:
+                raise ExportError(f"{shown}: discussion_prompts/{number}/case_stage: {error}") from None
     return notes
 
 

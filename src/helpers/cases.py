@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 from helpers import calculators as calc
 from helpers import data
-from helpers.errors import InputError
+from helpers.errors import DataError, InputError
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
 from helpers.render import Html, escaped_figure, macro, plotly_wrap
@@ -44,6 +44,7 @@ STAGE_LABELS = {
 #: Readable labels for case_treatments.role.
 ROLE_LABELS = {
     "curative_or_local_control": "Cure or local control",
+    "local_control": "Local control (palliative intent)",
     "systemic_control": "Controls the cancer throughout the body",
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (relieves symptoms, protects function)",
@@ -339,6 +340,19 @@ def case_scores(case_id: str) -> Html:
                          f"CTCAE v5.0 hypertension grade {obs.hypertension_grade}")
     markup = _view("case_scores", row["scales_note"], str(row["source_ids"]), parts)
     return Html(markup, "\n".join(texts))
+
+
+def reflection_question(case_stage: str) -> str:
+    """The reflection question of one stage, named ``"case_id:stage"`` (as instructor notes refer to it).
+
+    Raises :class:`DataError` in one line when the case or the stage does not exist.
+    """
+    case_id, _sep, stage = str(case_stage).partition(":")
+    if case_id not in case_ids() or stage not in STAGES:
+        raise DataError(f"case stage {case_stage!r} is not a stage of data/case_stages.csv; write case_id:stage with a "
+                        f"case id ({', '.join(case_ids())}) and a stage ({', '.join(STAGES)})")
+    rows = stages(case_id)
+    return str(rows[rows["stage"] == stage].iloc[0]["reflection_question"])
 
 
 def reflection_questions(case_id: str) -> Html:

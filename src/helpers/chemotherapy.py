@@ -23,7 +23,7 @@ import numbers
 import pandas as pd
 import plotly.graph_objects as go
 
-from helpers import data
+from helpers import claims, data
 from helpers.errors import InputError
 from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
@@ -48,8 +48,9 @@ TISSUE_GROUPS = {
 # Which supportive-care rows each table of the lesson shows (ids of supportive_care).
 SUPPORTIVE_CARE_GROUPS = {
     "prevention": ("antiemetic_therapy", "growth_factor_support", "blood_count_monitoring"),
-    "strength": ("nutrition_therapy", "pain_management", "oncology_rehabilitation", "mindfulness_programmes",
-                 "tai_chi_qigong", "oral_care", "mind_body_medicine", "naturopathic_integrative_support"),
+    "strength": ("nutrition_therapy", "pain_management", "oncology_rehabilitation", "cognitive_behavioural_therapy",
+                 "mindfulness_programmes", "tai_chi_qigong", "oral_care", "mind_body_medicine",
+                 "naturopathic_integrative_support"),
 }
 _SUPPORTIVE_CAPTIONS = {
     "prevention": "Medicines and blood tests that prevent problems during chemotherapy",
@@ -61,6 +62,8 @@ _TOPIC_CAPTIONS = {
     "steroid_monitoring": "What to monitor while someone takes steroids",
     "combined_treatment": "Chemotherapy together with surgery or radiation",
 }
+#: The claim that says how neutropenic sepsis pathways differ (the febrile neutropenia row's "where practice varies").
+FEVER_PATHWAY_VARIES = "nsepsis_pathway_varies"
 _NADIR_PHASE = "nadir"
 _RECOVERED_PHASE = "next_cycle"
 
@@ -476,8 +479,10 @@ def neutropenia_table() -> Table:
          precautions["practice_note"] or "—", [precautions["source_ids"]]),
         ("Febrile neutropenia", glossary.loc["febrile_neutropenia", "definition"],
          effects.loc["chemo_febrile_neutropenia", "nursing_assessment"] + " "
-         + effects.loc["chemo_febrile_neutropenia", "nursing_interventions"], "—",
-         [glossary.loc["febrile_neutropenia", "source_ids"], effects.loc["chemo_febrile_neutropenia", "source_ids"]]),
+         + effects.loc["chemo_febrile_neutropenia", "nursing_interventions"],
+         claims.wording(f"{FEVER_PATHWAY_VARIES}|cap") + ".",
+         [glossary.loc["febrile_neutropenia", "source_ids"], effects.loc["chemo_febrile_neutropenia", "source_ids"],
+          ";".join(claims.sources_of(claims.references_in("{{" + FEVER_PATHWAY_VARIES + "}}")))]),
     ]
     for *_ignored, sources in rows:
         cite(sources)

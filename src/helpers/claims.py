@@ -22,6 +22,8 @@ A placeholder names one of:
 ``{{band:side_effect_id}}`` the frequency band computed from the side effect's cited numbers
 ``{{freq:side_effect_id}}`` the band with every cited number (:func:`helpers.side_effects.frequency_phrase`)
 ``{{evidence:id}}``         one row of ``data/side_effect_evidence.csv`` as text
+``{{outcome:id}}``          the value of one row of ``data/augmentation_outcomes.csv`` (a trial's mean
+                            score), so a quiz that quotes it shows the number the table holds
 ==========================  ===========================================================================
 
 ``|cap`` after the name (``{{tier:immediately|cap}}``) capitalises the first letter, for the start of a
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 #: ``{{name}}``, ``{{kind:name}}``, with an optional ``|cap``.
-PLACEHOLDER = re.compile(r"\{\{\s*(?:(tier|strength|band|freq|evidence):)?([a-z0-9_]+)\s*(\|cap)?\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(?:(tier|strength|band|freq|evidence|outcome):)?([a-z0-9_]+)\s*(\|cap)?\s*\}\}")
 #: A loose form, to catch a misspelt placeholder (``{{ Mscc }}``, ``{{x:y}}``) instead of showing it raw.
 _LOOSE = re.compile(r"\{\{.*?\}\}")
 #: The marker pair in notebook markdown; group 1 is the reference (as inside a placeholder), group 2 the text.
@@ -156,7 +158,14 @@ def _evidence(folder: str, evidence_id: str) -> str:
 
 
 _TABLE_OF = {"claim": "claims.csv", "tier": "escalation_tiers.csv", "strength": "recommendation_strengths.csv",
-             "band": "side_effects.csv", "freq": "side_effects.csv", "evidence": "side_effect_evidence.csv"}
+             "band": "side_effects.csv", "freq": "side_effects.csv", "evidence": "side_effect_evidence.csv",
+             "outcome": "augmentation_outcomes.csv"}
+
+
+def _outcome(folder: str, outcome_id: str) -> str:
+    """The value of one row of ``augmentation_outcomes`` as the table holds it (17.6, 9.1; 18.0 shows as 18)."""
+    value = float(_vocabulary(folder, "augmentation_outcomes", "value")[outcome_id])
+    return f"{value:g}"
 
 
 def _lookup(folder: str, ref: Reference, *, inside_claim: bool = False) -> str:
@@ -175,6 +184,8 @@ def _lookup(folder: str, ref: Reference, *, inside_claim: bool = False) -> str:
             text = _band_words(folder, ref.name)
         elif ref.kind == "freq":
             text = _frequency(folder, ref.name)
+        elif ref.kind == "outcome":
+            text = _outcome(folder, ref.name)
         else:
             text = _evidence(folder, ref.name)
     except KeyError:
@@ -189,8 +200,8 @@ def _resolve_text(folder: str, text: str, *, inside_claim: bool = False) -> str:
     leftover = _LOOSE.search(out)
     if leftover:
         raise DataError(f"{leftover.group(0)} is not a claim reference; write {{{{claim_id}}}}, "
-                        "{{tier:id}}, {{strength:id}}, {{band:side_effect_id}}, {{freq:side_effect_id}} "
-                        "or {{evidence:id}} (lower-case id, optional |cap)")
+                        "{{tier:id}}, {{strength:id}}, {{band:side_effect_id}}, {{freq:side_effect_id}}, "
+                        "{{evidence:id}} or {{outcome:id}} (lower-case id, optional |cap)")
     return out
 
 
@@ -230,7 +241,7 @@ def sources_of(references: Iterable[Reference], folder: str | None = None) -> li
         folder = str(data_dir())
     # The vocabularies' own sources (the guidelines that define "immediately" or "should be offered") are not
     # added: the words are shared, and the claim that uses them carries the source for its situation.
-    tables = {"claim": "claims", "evidence": "side_effect_evidence"}
+    tables = {"claim": "claims", "evidence": "side_effect_evidence", "outcome": "augmentation_outcomes"}
     found: dict[str, None] = {}
     for ref in references:
         if ref.kind in ("tier", "strength"):

@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from helpers.claims import MARKER, PLACEHOLDER, Reference, references_in
@@ -148,27 +149,70 @@ def stale_rows(root: Path | None = None) -> list[str]:
                 out.append(f"data/{table}.csv: row {row_id!r} is new: run 'make claims' to record its check")
             elif then["fingerprint"] != now["fingerprint"] and then["checked_on"] >= now["checked_on"]:
                 out.append(f"data/{table}.csv: row {row_id!r} changed since it was checked on {then['checked_on']}: "
-                           "check it against its source, set checked_on to the date you did, then run 'make claims'")
+                           "check it against its source, set checked_on to the date you did, then run 'make claims'"
+                           + (f" (re-checked again on that day: make claims RECHECKED=\"{row_id}\")"
+                              if then["checked_on"] == now["checked_on"] else ""))
             elif then["fingerprint"] != now["fingerprint"] or then["checked_on"] != now["checked_on"]:
                 out.append(f"data/{table}.csv: row {row_id!r} was re-checked on {now['checked_on']}: "
                            "run 'make claims' to record it")
     return out
 
 
-def update_lock(root: Path | None = None) -> list[str]:
-    """Record the current rows in the lock file, refusing rows changed without a new date; returns refusals."""
+def _rechecked_problems(named: Iterable[str], lock: dict, current: dict, today: str) -> list[str]:
+    """Why a name given as re-checked does not qualify (empty when every name does).
+
+    A name qualifies only as a row of a checked table that changed since it was recorded and whose
+    ``checked_on`` is ``today``: naming it is the act of the person who re-checked that change against
+    the source.  Anything else (an unknown id, an unchanged or new row, an older date) is refused, so a
+    list of every id, or a name left over from an earlier day, records nothing.
+    """
+    problems = []
+    for name in sorted(set(named)):
+        found = [(table, rows[name]) for table, rows in current.items() if name in rows]
+        if not found:
+            problems.append(f"--rechecked {name!r}: no row of that id in "
+                            + " or ".join(f"data/{t}.csv" for t in CHECKED_TABLES))
+        for table, now in found:
+            then = lock.get(table, {}).get(name)
+            if then is None or then["fingerprint"] == now["fingerprint"]:
+                problems.append(f"--rechecked {name!r}: data/{table}.csv has no change to record for it; "
+                                "name only the rows you changed again and re-checked today")
+            elif now["checked_on"] != today:
+                problems.append(f"--rechecked {name!r}: its checked_on is {now['checked_on']}, not today "
+                                f"({today}); set the date you re-checked it")
+    return problems
+
+
+def update_lock(root: Path | None = None, rechecked: Iterable[str] = (), today: str | None = None) -> list[str]:
+    """Record the current rows in the lock file, refusing rows changed without a new date; returns refusals.
+
+    ``rechecked`` names rows checked again today although their ``checked_on`` already says today (a second
+    change on the day of the first check), given by hand by the person who re-checked them
+    (``make claims RECHECKED="id ..."``); nothing passes it for them.  Each name must be a changed row
+    whose ``checked_on`` is ``today`` (ISO date, default the system date); if any name is not, the names
+    are refused and none is recorded.  Without its name such a row is refused like any row changed
+    without a new date.
+    """
+    import datetime
+
     root = Path(root or ROOT)
+    today = today or datetime.date.today().isoformat()
     lock = read_lock(root)
-    refused = []
     current = fingerprints(root)
+    refused = _rechecked_problems(rechecked, lock, current, today)
+    again = set() if refused else set(rechecked)
     new_lock: dict = {}
     for table, rows in current.items():
         new_lock[table] = {}
         for row_id, now in rows.items():
             then = lock.get(table, {}).get(row_id)
-            if then and then["fingerprint"] != now["fingerprint"] and then["checked_on"] >= now["checked_on"]:
+            if row_id in again:
+                new_lock[table][row_id] = now
+            elif then and then["fingerprint"] != now["fingerprint"] and then["checked_on"] >= now["checked_on"]:
                 refused.append(f"data/{table}.csv: row {row_id!r} changed but its checked_on is still "
-                               f"{now['checked_on']}: check it against its source and give the date you did")
+                               f"{now['checked_on']}: check it against its source and give the date you did"
+                               + (f" (changed again on its check day: once re-checked, make claims "
+                                  f"RECHECKED=\"{row_id}\")" if now["checked_on"] == today else ""))
                 new_lock[table][row_id] = then
             else:
                 new_lock[table][row_id] = now

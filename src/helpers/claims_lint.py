@@ -28,7 +28,7 @@ from pathlib import Path
 from helpers.claims import strip_markers, strip_placeholders
 
 __all__ = ["Finding", "DETECTORS", "ALLOWED", "NARRATIVE_FIELDS", "find", "lint_text", "reader_texts", "lint",
-           "lint_generated"]
+           "lint_generated", "repeated_statements", "SKELETON", "REPEAT_ALLOWED"]
 
 _NUM = r"\d+(?:[.,]\d+)?"
 _NUMWORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|" \
@@ -120,10 +120,13 @@ ALLOWED: tuple[Allowed, ...] = (
     _allow(r"=\s?\d+(?:\.\d+)?\s?Gy\b|\b(?:BED|EQD2) of (?:about )?\d+(?:\.\d+)?\s?Gy\b",
            "the result of a BED or EQD2 calculation written out with its arithmetic (a worked example), not a dose"),
     _allow(r"α/β\s?(?:=\s?|of\s)?\d+(?:\.\d+)?\s?Gy\b", "an α/β ratio (a tissue parameter in gray) named in a calculation, not a dose"),
+    _allow(r"\b\d+(?:\.\d+)? Gy in \d+ fractions? has an? (?:BED|EQD2) of \d+(?:\.\d+)? Gy\b",
+           "a schedule named with its BED or EQD2 worked out (an example; tests/test_scale_restatements.py checks the "
+           "arithmetic), not a dose recommendation"),
     _allow(r"\bfrequent (?:passing of urine|need to pass urine|urination)",
            "urinary frequency, a symptom of bladder irritation, not how often an effect happens"),
     _allow(r"estimated time to here:?\W*\d+ minutes", "how long a lesson takes to study, not a clinical timing"),
-    _allow(r"predict the (?:CTCAE v5\.0 )?grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
+    _allow(r"(?:(?<=predict the )|(?<=predict the CTCAE v5\.0 ))grade for \d{2,3}/\d{2,3}(?: mm ?Hg)? and for \d{2,3}/\d{2,3} mm ?Hg",
            "sample readings for the student to grade with the calculator (an exercise), not a threshold"),
     _allow(r"predict first: is \d+ days enough\? is \d+\?",
            "sample gaps for the student to try in the timing explorer (an exercise), not a timing"),
@@ -373,11 +376,46 @@ if __name__ == "__main__":
 #: Sentences every lesson shares by design (the lesson skeleton), not clinical statements.
 SKELETON = re.compile(
     r"by the end of this notebook|educational use only|this is teaching material|loads the course tools|"
-    r"run this cell first|synthetic|stop and predict|what to notice|the scores below are calculated", re.I)
-#: Fields that name a study's population or where a number stands: repeated on purpose, row by row.
+    r"run this cell first|synthetic|stop and predict|what to notice|the scores below are calculated|"
+    # the references section, the prerequisite links, and 08's same steps for each case
+    r"every table, chart and statement above is drawn from these sources|\]\(\d\d_[a-z_]+\.ipynb\)|"
+    r"read the summary, then go through the stages|the findings in the case \(level|are stored as data|"
+    # an item's instruction, and the opening line of the side-effect lessons' key points
+    r"place one word or phrase in each blank|side effects follow from how each treatment works|"
+    # how to run a lesson in JupyterLab (the set-up cell's text, the same in every lesson)
+    r"run a cell with \*\*shift \+ enter\*\*|every cell also works on its own, in any order", re.I)
+#: Fields that name a study's population or where a number stands, or name a thing (a side effect, a team,
+#: a structure the dose limit is for): repeated on purpose, row by row.
 _REFERENCE_FIELDS = ("field 'population'", "field 'locator'", "field 'unit'", "field 'study'", "field 'timepoint'",
-                     "field 'pattern_label'")
+                     "field 'pattern_label'", "field 'effect'", "field 'team'", "field 'structure'")
+#: Sentences written in two places that are not clinical statements, each with its reason.
+REPEAT_ALLOWED: tuple[Allowed, ...] = (
+    _allow(r"the cited sources? gives? no|the number shown is for one drug|has not been measured in pooled studies|"
+           r"^pooled from \d+ comparative studies|one of the RTOG 0631 dose levels",
+           "what the evidence is (a study's population, or that no rate was found), repeated row by row"),
+    _allow(r"local order set|the team's plan and local policy",
+           "that practice follows local policy: no clinical statement to register"),
+)
+#: Places whose repeats are structure: the NOMS table's rows for a fit and an unfit patient share the first
+#: clause of their axis by design (the calculator shows one row at a time).
+_REPEAT_TABLES = ("data/noms_reasons.csv",)
 _WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _repeat_is_structure(place: str, other: str, sentence: str) -> bool:
+    if any(rule.pattern.search(sentence) for rule in REPEAT_ALLOWED):
+        return True
+    if place.startswith(_REPEAT_TABLES) and other.startswith(_REPEAT_TABLES):
+        return True
+    # A clinical-judgment case quotes its own record in its items: the case's data, written for that case.
+    return place.startswith("data/judgment/") and place.split(":")[0] == other.split(":")[0]
+
+
+def _is_logistics(place: str) -> bool:
+    """How a class session runs (instructor session plan, delivery, preparation): not clinical text."""
+    if not place.startswith("data/instructor/"):
+        return False
+    return place.split(": ", 1)[-1].split("/")[0] in _LOGISTICS
 
 
 def _sentences(text: str) -> Iterator[str]:
@@ -396,7 +434,7 @@ def repeated_statements(root: Path | None = None, *, similarity: float = 0.9) ->
     """
     items = []
     for place, text, _values in reader_texts(root):
-        if place.startswith("src/") or place.endswith(_REFERENCE_FIELDS):
+        if place.startswith("src/") or place.endswith(_REFERENCE_FIELDS) or _is_logistics(place):
             continue
         for sentence in _sentences(text):
             words = _WORDS.findall(sentence.lower())
@@ -416,7 +454,7 @@ def repeated_statements(root: Path | None = None, *, similarity: float = 0.9) ->
             if items[other][0] == place:
                 continue
             score = count / len(grams | items[other][2])
-            if score >= similarity:
+            if score >= similarity and not _repeat_is_structure(place, items[other][0], sentence):
                 found.append((round(score, 2), place, items[other][0], sentence))
     return sorted(found, key=lambda f: (-f[0], f[1], f[2]))
 

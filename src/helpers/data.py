@@ -51,7 +51,7 @@ __all__ = [
     "REGISTER_TABLES", "data_dir", "data_fingerprint", "names", "load", "text_fields", "clear_cache", "cached_join",
     "read_checked_json",
     "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
-    "cite", "sources_in",
+    "cite", "sources_in", "superseded_without_reason",
 ]
 
 #: Environment variable that points :func:`load` at another data folder.
@@ -67,6 +67,7 @@ ORDINAL_FIELDS = frozenset({"invasiveness_level", "onset_phase", "evidence_stren
 #: Readable labels for ``scenario_modalities.role``.
 ROLE_LABELS = {
     "curative_or_local_control": "Cure or local control",
+    "systemic_control": "Controls the cancer throughout the body",
     "adjuvant": "Adjuvant (after the main treatment)",
     "palliative": "Palliative (symptom relief)",
     "stabilising": "Stabilising the spine",
@@ -463,7 +464,7 @@ def _load(folder: str, name: str) -> pd.DataFrame:
     _check_primary_key(table, schema, columns)
     _check_foreign_keys(table, folder, name, schema, columns)
     if name != "sources" and "source_ids" in columns:
-        _check_source_ids(table, folder, columns["source_ids"])
+        _check_source_ids(table, folder, columns["source_ids"], record=name in _RECORD_TABLES)
     if name in _TABLE_CHECKS:
         _TABLE_CHECKS[name](table, folder, columns)
 
@@ -513,8 +514,14 @@ def _check_foreign_keys(table: _Table, folder: str, name: str, schema: dict,
                               f"value {shown!r} is not an id in {target_file}; allowed: {_allowed(choices, target_file)}")
 
 
-def _check_source_ids(table: _Table, folder: str, values: list[object]) -> None:
-    known = set(_load(folder, "sources")["id"])
+#: Tables that record what was read on a date (a review's sources stay as they were, superseded or not).
+_RECORD_TABLES = frozenset({"review_log"})
+
+
+def _check_source_ids(table: _Table, folder: str, values: list[object], *, record: bool = False) -> None:
+    sources = _load(folder, "sources")
+    known = set(sources["id"])
+    unexplained = superseded_without_reason(sources)
     for number, text in enumerate(values, start=1):
         if text is None:
             continue
@@ -524,6 +531,21 @@ def _check_source_ids(table: _Table, folder: str, values: list[object]) -> None:
                 did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
                 raise table.error(number, "source_ids",
                                   f"source id {item!r} is not in sources.csv{did_you_mean}; allowed: an id from sources.csv")
+            if item in unexplained and not record:
+                raise table.error(number, "source_ids",
+                                  f"source {item!r} is superseded by {unexplained[item]!r}: cite the newer source, or "
+                                  f"say in sources.csv (kept_because of {item!r}) why the older text is kept")
+
+
+def superseded_without_reason(sources: pd.DataFrame) -> dict[str, str]:
+    """Superseded sources whose ``kept_because`` is empty (id -> the source that replaces it).
+
+    Such a source stays in ``sources.csv`` as the record of what replaced it, but nothing may cite it: a
+    table row, a claim or a quiz item that cites it fails (``helpers.data`` for tables, the register's
+    tests for the JSON files).
+    """
+    return {str(i): str(s) for i, s, k in zip(sources["id"], sources["superseded_by"], sources["kept_because"])
+            if s and not k}
 
 
 def _check_incidence_evidence(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
@@ -581,7 +603,7 @@ def _check_claims(table: _Table, folder: str, columns: dict[str, list[object]]) 
                                                   "instead of typing it")
         if any(m.group(1) is None for m in PLACEHOLDER.finditer(text)):
             raise table.error(number, "text", "a claim's wording may not refer to another claim; allowed: "
-                                              "{{tier:id}}, {{strength:id}}, {{band:id}}, {{freq:id}}, {{evidence:id}}")
+                                              "{{tier:id}}, {{strength:id}}, {{band:id}}, {{freq:id}}, {{evidence:id}}, {{outcome:id}}")
         try:
             _resolve_text(folder, text, inside_claim=True)
         except DataError as error:
@@ -589,12 +611,16 @@ def _check_claims(table: _Table, folder: str, columns: dict[str, list[object]]) 
 
 
 def _check_sources(table: _Table, folder: str, columns: dict[str, list[object]]) -> None:
-    """sources: a superseded source says why it is still cited; a drug label names its drug."""
+    """sources: a reason to keep a source belongs to a superseded one; a drug label names its drug.
+
+    A superseded source with no ``kept_because`` is a record only: whatever cites it fails
+    (:func:`_check_source_ids`), so the reason is asked for where the older text is used.
+    """
     for number, (superseded, kept, kind, drug) in enumerate(
             zip(columns["superseded_by"], columns["kept_because"], columns["type"], columns["drug"]), start=1):
-        if superseded is not None and kept is None:
-            raise table.error(number, "kept_because", f"the source is superseded by {superseded!r}: say why it is "
-                                                      "still cited, or cite the newer source instead")
+        if superseded is None and kept is not None:
+            raise table.error(number, "kept_because", "only a superseded source says why it is kept; "
+                                                      "name what replaces it in superseded_by, or leave this blank")
         if kind == "drug_label" and drug is None:
             raise table.error(number, "drug", "a drug label names the drug it is about (generic name)")
 

@@ -49,7 +49,7 @@ __all__ = [
     "Option", "Item", "Entry", "Branch", "Node", "Case", "Measures",
     "judgment_dir", "case_ids", "load_case", "cases", "find_item", "measures",
     "hours", "at_label", "instruction", "check_response", "item_score", "full_credit",
-    "next_node", "paths", "record_until", "path_items", "vital_series", "debrief_rows",
+    "next_node", "paths", "record_until", "path_items", "path_credit", "vital_series", "debrief_rows",
 ]
 
 #: The six cognitive functions of the CJMM, in the order a case asks them.
@@ -205,6 +205,8 @@ class Case:
     nodes: Mapping[str, Node]
     items: Mapping[str, Item]
     node_order: tuple[str, ...] = field(default=())
+    #: "female", "male" or "" (not stated): picks a laboratory's sex-specific reference range.
+    client_sex: str = ""
 
     @property
     def label(self) -> str:
@@ -338,7 +340,7 @@ def _load_case(folder: str, case_id: str) -> Case:
         nodes[spec["id"]] = _node(spec, where, lab)
     case = Case(raw["case"], raw["title"], raw["client"]["name"], raw["client"]["age"], raw["client"]["summary"],
                 raw["setting"], raw["summary"], raw["source_ids"], raw["start"], nodes, items,
-                tuple(spec["id"] for spec in raw["nodes"]))
+                tuple(spec["id"] for spec in raw["nodes"]), raw["client"].get("sex", ""))
     _check_graph(case, shown)
     for owner, source_ids in [("the case", case.source_ids), *((f"item {i.id}", i.source_ids) for i in items.values())]:
         try:
@@ -771,6 +773,27 @@ def item_score(item: Item, response: object) -> tuple[int, int]:
 def full_credit(item: Item) -> int:
     """The item's maximum points: what its own key scores."""
     return item_score(item, item.answer)[1]
+
+
+def path_credit(case: Case, path: Sequence[str]) -> list[int]:
+    """The points each item on ``path`` can still earn on that path, in order.
+
+    An item's full credit, except at a decision point: there only the options
+    that lead down ``path`` are possible, so the item can earn at most what the
+    best of them scores (nothing, on a path reached by a wrong choice).
+    """
+    credit = []
+    for node_id, following in zip(path, (*path[1:], None)):
+        node = case.node(node_id)
+        if not node.item:
+            continue
+        item = case.items[node.item]
+        chosen = [b.options for b in node.branches if b.next == following]
+        if chosen:
+            credit.append(max(item_score(item, [option])[0] for option in chosen[0]))
+        else:
+            credit.append(full_credit(item))
+    return credit
 
 
 def zone_slots(item: Item) -> list[tuple[int, int]]:

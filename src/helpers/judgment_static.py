@@ -49,11 +49,15 @@ def _number(value: float, decimals: int) -> str:
 
 # -- the record -------------------------------------------------------------------
 
-def lab_row(test: str, value: float) -> dict[str, str]:
-    """One laboratory result as shown: name, result, unit, reference range, flag, conventional units."""
+def lab_row(test: str, value: float, sex: str = "") -> dict[str, str]:
+    """One laboratory result as shown: name, result, unit, reference range, flag, conventional units.
+
+    ``sex`` ("female" or "male") picks the laboratory's range for that sex where it has one (haemoglobin).
+    """
     spec = judgment.measures().laboratory[test]
     decimals = spec["decimals"]
-    low, high = spec.get("reference_low"), spec.get("reference_high")
+    ranges = {**spec, **spec.get("reference_by_sex", {}).get(sex, {})}
+    low, high = ranges.get("reference_low"), ranges.get("reference_high")
     if low is not None and high is not None:
         reference = f"{_number(low, decimals)}–{_number(high, decimals)}"
     elif high is not None:
@@ -90,8 +94,8 @@ def vital_headers() -> dict[str, str]:
     return headers
 
 
-def entry_view(entry: Entry, new: bool = False) -> dict[str, Any]:
-    """One record entry as the template reads it."""
+def entry_view(entry: Entry, new: bool = False, sex: str = "") -> dict[str, Any]:
+    """One record entry as the template reads it (``sex``: the client's, for sex-specific reference ranges)."""
     view: dict[str, Any] = {"kind": entry.kind, "title": ENTRY_TITLES[entry.kind], "at": judgment.at_label(entry.at),
                             "author": entry.author, "text": entry.text, "study": entry.study, "items": list(entry.items),
                             "new": new}
@@ -106,7 +110,7 @@ def entry_view(entry: Entry, new: bool = False) -> dict[str, Any]:
                                                       r["bladder_bowel"]]) for r in entry.rows]
         view["columns"] = ["Left leg (MRC 0-5)", "Right leg (MRC 0-5)", "Sensation", "Bladder and bowel"]
     elif entry.kind == "labs":
-        view["rows"] = [lab_row(r["test"], r["value"]) for r in entry.rows]
+        view["rows"] = [lab_row(r["test"], r["value"], sex) for r in entry.rows]
     return view
 
 
@@ -117,7 +121,7 @@ def record_html(case: Case, path: Sequence[str], new_from: int | None = None, he
         node = case.node(node_id)
         new = new_from is not None and index >= new_from
         groups.append({"title": node.title, "at": judgment.at_label(node.at), "new": new,
-                       "entries": [entry_view(e, new) for e in node.record]})
+                       "entries": [entry_view(e, new, case.client_sex) for e in node.record]})
     return _view("record", heading, groups)
 
 
@@ -320,7 +324,8 @@ def _steps(case: Case, nodes: Sequence[str], first_number: int) -> tuple[list[Ma
         node = case.node(node_id)
         item = case.item_at(node_id)
         parts = {"title": node.title, "at": judgment.at_label(node.at),
-                 "entries": [entry_view(e) for e in node.record], "item": None, "outcome": node.outcome}
+                 "entries": [entry_view(e, sex=case.client_sex) for e in node.record], "item": None,
+                 "outcome": node.outcome}
         if item is not None:
             parts["item"] = item_html(item, number, case=case)
             number += 1
@@ -353,10 +358,15 @@ def case_static(case_id: str) -> Html:
         branch_steps, _ = _steps(case, _branch_nodes(case, branch.next), number)
         branches.append({"label": branch.label, "options": chosen, "item": item.id if item else "",
                          "steps": branch_steps})
-    total = sum(judgment.full_credit(i) for i in judgment.path_items(case, judgment.paths(case)[0]))
-    markup = _view("case", case, steps, branches, debrief_static(case), total)
+    markup = _view("case", case, steps, branches, debrief_static(case), path_totals(case))
     text = f"{case.title} ({case.label}): {len(case.items)} items; open the answers on the page or run the notebook"
     return Html(markup, text)
+
+
+def path_totals(case: Case) -> list[dict[str, Any]]:
+    """Full credit on each path (``label`` empty for a straight case): the most its items can earn on it."""
+    return [{"label": "; ".join(judgment.path_labels(case, path, {})), "points": sum(judgment.path_credit(case, path))}
+            for path in judgment.paths(case)]
 
 
 def debrief_static(case: Case) -> Markup:
@@ -365,9 +375,12 @@ def debrief_static(case: Case) -> Markup:
     for path in judgment.paths(case):
         labels = judgment.path_labels(case, path, {})
         rows = [{"function": judgment.FUNCTION_LABELS[i.function], "asks": judgment.FUNCTION_QUESTIONS[i.function],
-                 "type": i.type_label, "rule": i.rule, "max_points": judgment.full_credit(i)}
-                for i in judgment.path_items(case, path)]
-        groups.append({"label": "; ".join(labels), "rows": rows, "outcome": case.node(path[-1]).outcome})
+                 "type": i.type_label, "rule": i.rule, "max_points": credit}
+                for i, credit in zip(judgment.path_items(case, path), judgment.path_credit(case, path))]
+        total = sum(r["max_points"] for r in rows)
+        forgone = sum(judgment.full_credit(i) for i in judgment.path_items(case, path)) - total
+        groups.append({"label": "; ".join(labels), "rows": rows, "outcome": case.node(path[-1]).outcome,
+                       "total": total, "forgone": forgone})
     return _view("debrief_static", groups)
 
 

@@ -182,6 +182,7 @@ def goals_chart() -> go.Figure:
 # Short role names for chart labels (the tables use the full labels).
 ROLE_SHORT = {
     "curative_or_local_control": "Local control",
+    "systemic_control": "Systemic control",
     "adjuvant": "Adjuvant",
     "palliative": "Palliative",
     "stabilising": "Stabilising",

@@ -164,6 +164,17 @@ def _fractions_text(fractions: int, dose_per_fraction_gy: float) -> str:
     return f"{fractions} fraction{'' if fractions == 1 else 's'} of {_gy(dose_per_fraction_gy)} Gy"
 
 
+def one_decimal(value: float) -> str:
+    """A dose to one decimal place, halves rounded up as on paper (74.25 -> "74.3"), not to the nearest even digit.
+
+    Python's ``f"{74.25:.1f}"`` gives "74.2" (the float is exactly 74.25 and Python rounds a tie to even),
+    while the charts' hover text (plotly.js) and hand arithmetic give 74.3.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _gy(value: float) -> str:
     """A dose for reading: at most two decimals, no trailing zeros (8, 2.5, 1.67)."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -244,7 +255,7 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
                                      fgcolor="white", solidity=0.35),
                         line=dict(color=["#000000" if c else TECHNIQUE_COLOURS[technique] for c in chosen],
                                   width=[4 if c else 1 for c in chosen])),
-            customdata=[[f"{bed:.1f}", _gy(dpf)] for bed, dpf in zip(part["bed_gy"], part["dose_per_fraction_gy"])],
+            customdata=[[one_decimal(bed), _gy(dpf)] for bed, dpf in zip(part["bed_gy"], part["dose_per_fraction_gy"])],
             hovertemplate=("%{y}<br>EQD2 %{x:.1f} Gy, BED %{customdata[0]} Gy"
                            "<br>%{customdata[1]} Gy per fraction<extra></extra>"),
         ))
@@ -256,7 +267,7 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
     ))
     # Value labels sit right of whichever is longer, the bar or the tick, so they never collide.
     top = float(frame[["eqd2_gy", "total_dose_gy"]].to_numpy().max())
-    labels = [f"{e:.1f}{' *' if nom else ''}{'  ◀ your choice' if rid == highlight else ''}"
+    labels = [f"{one_decimal(e)}{' *' if nom else ''}{'  ◀ your choice' if rid == highlight else ''}"
               for e, nom, rid in zip(frame["eqd2_gy"], frame["nominal"], frame["id"].astype(str))]
     fig.add_trace(go.Scatter(
         x=[max(e, t) + top * 0.015 for e, t in zip(frame["eqd2_gy"], frame["total_dose_gy"])], y=categories,
@@ -294,7 +305,7 @@ def schedule_summary(regimen_id: str, alpha_beta_gy: float) -> str:
         "lessons.html.j2", "schedule_summary", str(row["name"]), int(row["fractions"]),
         f"{row['dose_per_fraction_gy']:g}", f"{alpha_beta_gy:g}",
         str(meaning["applies_to"]).lower() if meaning is not None else "",
-        f"{row['bed_gy']:.1f}", f"{row['eqd2_gy']:.1f}", int(row["rank"]), len(frame),
+        one_decimal(row["bed_gy"]), one_decimal(row["eqd2_gy"]), int(row["rank"]), len(frame),
         f"{nominal_above_gy():g}" if bool(row["nominal"]) else "",
         str(meaning["note"]) if meaning is not None else "",
         str(row["typical_use"]), str(row["evidence_note"]),
@@ -341,8 +352,8 @@ def dose_table():
     })
     for _label, ab in ratios:
         frame = schedules(ab)
-        table[f"BED, α/β {ab:g} (Gy)"] = [f"{v:.1f}" for v in frame["bed_gy"]]
-        table[f"EQD2, α/β {ab:g} (Gy)"] = [f"{v:.1f}" for v in frame["eqd2_gy"]]
+        table[f"BED, α/β {ab:g} (Gy)"] = [one_decimal(v) for v in frame["bed_gy"]]
+        table[f"EQD2, α/β {ab:g} (Gy)"] = [one_decimal(v) for v in frame["eqd2_gy"]]
     table["Typical use"] = base["typical_use"]
     return styled(table, f"BED and EQD2 of every schedule (* above {nominal_above_gy():g} Gy per fraction: nominal)")
 
@@ -463,7 +474,7 @@ def cord_limits_table():
         "Risk of myelopathy": [cord_risk_text(row) for _i, row in limits.iterrows()],
         f"EQD2 at α/β {ab:g} (Gy)": [
             ("close to the total (small fractions)" if pd.isna(e)
-             else f"{e:.1f}*" if d / n > nominal_above_gy() else f"{e:.1f}")
+             else f"{one_decimal(e)}*" if d / n > nominal_above_gy() else one_decimal(e))
             for e, d, n in zip(limits["eqd2_gy"], limits["total_dose_gy"], limits["fractions"])],
         "Data": limits["population"],
     })

@@ -143,15 +143,39 @@ def evidence_rows(side_effect_id: str) -> pd.DataFrame:
     return cite_rows(evidence[evidence["side_effect_id"] == side_effect_id].reset_index(drop=True))
 
 
-def band_span(side_effect_id: str) -> tuple[str, str] | None:
-    """(lowest, highest) band key over all of a side effect's cited numbers; ``None`` if not quantified."""
-    rows = evidence_rows(side_effect_id)
-    if rows.empty:
-        return None
+def _severe_apart(rows: pd.DataFrame) -> pd.Series:
+    """Which evidence rows count grade 3 or more beside rows that count something else (any grade).
+
+    Such a row says how often the *severe* form happens, not how often the effect happens: it keeps its own band
+    in :func:`frequency_phrase` and stays out of the side effect's band, so "very common, any grade" and
+    "common, grade 3 or more" do not merge into a "common to very common" that reads like uncertainty.
+    """
+    severe = rows["counts"].astype(str) == "grade_3_or_more"
+    return severe if (~severe).any() else severe & False
+
+
+def _span_of(rows: pd.DataFrame) -> tuple[str, str]:
     spans = [_one_span(lo, hi) for lo, hi in zip(rows["incidence_low_pct"], rows["incidence_high_pct"])]
     lowest = max((s[0] for s in spans), key=_BAND_KEYS.index)
     highest = min((s[1] for s in spans), key=_BAND_KEYS.index)
     return lowest, highest
+
+
+def _span_text(span: tuple[str, str]) -> str:
+    low, high = (FREQUENCY_LABELS[k] for k in span)
+    return low if low == high else f"{low} to {high.lower()}"
+
+
+def band_span(side_effect_id: str) -> tuple[str, str] | None:
+    """(lowest, highest) band key over a side effect's cited numbers; ``None`` if not quantified.
+
+    Numbers of grade 3 or more cited beside numbers of any grade are left out: they say how often the severe form
+    happens and carry their own band (:func:`frequency_phrase`).
+    """
+    rows = evidence_rows(side_effect_id)
+    if rows.empty:
+        return None
+    return _span_of(rows[~_severe_apart(rows)])
 
 
 def band_text(side_effect_id: str) -> str:
@@ -159,8 +183,7 @@ def band_text(side_effect_id: str) -> str:
     span = band_span(side_effect_id)
     if span is None:
         return NOT_QUANTIFIED_TEXT
-    low, high = (FREQUENCY_LABELS[k] for k in span)
-    return low if low == high else f"{low} to {high.lower()}"
+    return _span_text(span)
 
 
 def _pct(value) -> str:
@@ -207,7 +230,10 @@ def frequency_phrase(row) -> str:
     rows = evidence_rows(side_effect_id)
     if rows.empty:
         return NOT_QUANTIFIED_TEXT
-    parts = [evidence_text(ev) for _i, ev in rows.iterrows()]
+    severe = _severe_apart(rows)
+    parts = [evidence_text(ev) for _i, ev in rows[~severe].iterrows()]
+    parts += [f"{_span_text(_span_of(rows.loc[[i]])).lower()}: {evidence_text(ev)}"
+              for i, ev in rows[severe].iterrows()]
     return f"{band_text(side_effect_id)}: " + "; ".join(parts)
 
 

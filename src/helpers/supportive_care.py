@@ -21,10 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from helpers import data
-from helpers.errors import InputError
+from helpers.errors import DataError, InputError
 from helpers.tables import styled
 from helpers.explorer import Explorer, deferred_face, message_html
-from helpers.lesson import cite_rows
+from helpers.lesson import cite, cite_rows
 from helpers.render import escaped_figure, macro, plotly_wrap
 from helpers.plotting import MODALITY_ORDER, PALETTE
 
@@ -36,7 +36,8 @@ EVIDENCE_LABELS = {
     "limited": "Limited evidence",
     "moderate": "Weaker guideline support",
     "standard_practice": "Standard practice",
-    "guideline_recommended": "Recommended by a guideline",
+    # a guideline recommends it or a drug label requires it (data/datapackage.json): both are named in the note
+    "guideline_recommended": "Recommended by a guideline or drug label",
 }
 # The supportive care services a person is commonly offered alongside treatment.
 SERVICE_CATEGORIES = (
@@ -78,14 +79,35 @@ def urgency_labels() -> dict[str, str]:
 
 
 #: mscc_actions.timing for an action that is not an escalation: it starts with the first actions and is
-#: repeated throughout (observations, supportive care).  Every other timing is an escalation tier.
+#: repeated throughout (observations, supportive care).  Every other timing is an escalation tier (how fast to
+#: contact a team) or a ``timing`` claim of the register (how fast to give, scan or plan: NICE's own words).
 ONGOING = "ongoing"
 ONGOING_LABEL = "Start with the first actions and keep repeating"
 
 
+def _timing_claims() -> list[str]:
+    """The ``timing`` claims that mscc_actions.timing names (not a tier and not :data:`ONGOING`)."""
+    tiers = set(data.load("escalation_tiers")["id"].astype(str))
+    return [t for t in dict.fromkeys(data.load("mscc_actions")["timing"].astype(str)) if t not in tiers | {ONGOING}]
+
+
 def timing_labels() -> dict[str, str]:
-    """mscc_actions.timing -> its label: the escalation tiers' own words, then :data:`ONGOING_LABEL`."""
-    return {**urgency_labels(), ONGOING: ONGOING_LABEL}
+    """mscc_actions.timing -> its label: the escalation tiers' own words, :data:`ONGOING_LABEL`, and for a
+    ``timing`` claim its wording from the register (``data/claims.csv``), capitalised.
+
+    An action is not always a call to a team: "give the first dose" or "arrange the MRI" are timed in the
+    guideline's own words (``mscc_dexamethasone_timing``, ``mscc_mri_neuro_timing``), never in a tier's.
+    """
+    from helpers import claims
+
+    register = data.load("claims").set_index("id")
+    labels = {**urgency_labels(), ONGOING: ONGOING_LABEL}
+    for claim_id in _timing_claims():
+        if claim_id not in register.index or str(register.loc[claim_id, "kind"]) != "timing":
+            raise DataError(f"data/mscc_actions.csv: timing {claim_id!r} is neither an escalation tier, "
+                            f"{ONGOING!r}, nor a claim of kind 'timing' in data/claims.csv")
+        labels[claim_id] = claims.wording(f"{claim_id}|cap")
+    return labels
 
 
 def _modality_names() -> dict[str, str]:
@@ -370,12 +392,17 @@ def mscc_signs_table():
 def mscc_actions_table():
     """What the nurse does for suspected MSCC, in order, and how fast (an escalation tier, or ongoing)."""
     actions = cite_rows(data.load("mscc_actions").sort_values("sequence"))
+    from helpers import claims
+
+    labels = timing_labels()
+    # a timing claim is shown in the "How fast" column: its sources are the table's sources too
+    cite(claims.sources_of([claims.Reference("claim", c) for c in _timing_claims()]))
     table = pd.DataFrame(
         {
             "Step": actions["sequence"].astype(int),
             "Action": actions["action"],
             "What the nurse does": actions["detail"],
-            "How fast": [timing_labels()[str(t)] for t in actions["timing"]],
+            "How fast": [labels[str(t)] for t in actions["timing"]],
             "Does practice vary?": [_varies_text(v, n) for v, n in zip(actions["practice_varies"], actions["practice_note"])],
         }
     )
