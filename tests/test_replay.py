@@ -193,3 +193,23 @@ def test_a_failing_cell_stops_a_build_the_same_way_with_the_cache(tmp_path, kern
     with pytest.raises(CellExecutionError) as again:
         run(cells)
     assert "InputError" in str(cached.value) and str(cached.value) == str(again.value)
+
+
+def test_a_copy_prunes_only_its_own_old_generations(tmp_path, monkeypatch):
+    import os
+
+    from helpers import replay
+
+    outputs = tmp_path / "outputs"
+    mine = [outputs / f"aaaaaaaa-{n}" for n in range(6)]
+    theirs = outputs / "bbbbbbbb-0"
+    for age, folder in enumerate([theirs, *mine]):  # theirs is the oldest of all
+        folder.mkdir(parents=True)
+        (folder / "entry.pickle").write_bytes(b"x")
+        os.utime(folder, (1_000_000 + age, 1_000_000 + age))
+    monkeypatch.setattr(replay, "_pruned", [False])
+    replay._store(mine[-1] / "new.pickle", {"kind": "shown"})
+    kept = sorted(p.name for p in outputs.iterdir())
+    # four generations per copy (the newest four of mine), and another copy's folder untouched
+    assert kept == ["aaaaaaaa-2", "aaaaaaaa-3", "aaaaaaaa-4", "aaaaaaaa-5", "bbbbbbbb-0"]
+    assert (mine[-1] / "new.pickle").is_file()
