@@ -13,7 +13,12 @@ collection against its floor, in about two minutes):
    plotly.graph_objects, ipywidgets``, shut down: the floor) and then the
    lesson's kernel (start, every cell, shut down), both timed by the same
    function with nbclient, as ``make notebooks`` runs them.  Printed as
-   medians with min-max over rounds; target: collection <= 1.3 x floor;
+   medians with min-max over rounds; target: collection <= 1.3 x floor.
+   These lesson kernels are warm (the cache of helpers.cache holds the
+   data snapshot, the templates and every cell's output, as for every
+   student after the first); each round also runs every lesson cold, as the
+   first kernels after a change to data/, templates or helpers run: a new,
+   empty cache folder per round, shared by that round's notebooks;
 2. setup: a kernel running only a notebook's set-up cell, in the same
    rounds (<= floor + 0.3 s);
 3. memory: RSS and PSS of each lesson's kernel after its cells, against a
@@ -168,6 +173,21 @@ def _printed(nb: nbformat.NotebookNode, prefix: str) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _environment(**values: str):
+    """Environment variables for the kernels started inside (each inherits this process's environment)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def measure_execution(rounds: int, with_setup: bool = False) -> dict:
     """Interleaved rounds: in each, per notebook, a bare-import kernel (the floor), optionally a
     kernel running only the set-up cell, then the whole lesson, all timed by :func:`execute`.
@@ -176,23 +196,27 @@ def measure_execution(rounds: int, with_setup: bool = False) -> dict:
     A warm-up run of every notebook comes first: disk caches, and the validated data
     snapshot and compiled templates of helpers.cache (made once per change of data/).
     """
-    result = {"rounds": rounds, "floor": [], "setup": [], "full": [], "floor_cpu": [], "full_cpu": [],
-              "per_notebook": {p.stem: {"floor": [], "full": []} for p in NOTEBOOKS}}
+    result = {"rounds": rounds, "floor": [], "setup": [], "full": [], "cold": [], "floor_cpu": [], "full_cpu": [],
+              "per_notebook": {p.stem: {"floor": [], "full": [], "cold": []} for p in NOTEBOOKS}}
     execute(floor_notebook())  # warm-up: disk caches, byte-compiled modules, the data snapshot
     for path in NOTEBOOKS:
         execute(nbformat.read(path, as_version=4))
     for _ in range(rounds):
-        floor, setup, full, floor_cpu, full_cpu = [], [], [], [], []
-        for path in NOTEBOOKS:
-            floor.append(execute(floor_notebook(), floor_cpu))
-            if with_setup:
-                setup.append(execute(setup_only(path)))
-            full.append(execute(nbformat.read(path, as_version=4), full_cpu))
-            result["per_notebook"][path.stem]["floor"].append(floor[-1])
-            result["per_notebook"][path.stem]["full"].append(full[-1])
+        floor, setup, full, cold, floor_cpu, full_cpu = [], [], [], [], [], []
+        with tempfile.TemporaryDirectory(prefix="spine-cold-cache-") as empty:
+            for path in NOTEBOOKS:
+                floor.append(execute(floor_notebook(), floor_cpu))
+                if with_setup:
+                    setup.append(execute(setup_only(path)))
+                full.append(execute(nbformat.read(path, as_version=4), full_cpu))
+                with _environment(SPINE_CACHE_DIR=empty):
+                    cold.append(execute(nbformat.read(path, as_version=4)))
+                for name, value in (("floor", floor[-1]), ("full", full[-1]), ("cold", cold[-1])):
+                    result["per_notebook"][path.stem][name].append(value)
         result["floor"].append(floor)
         result["setup"].append(setup)
         result["full"].append(full)
+        result["cold"].append(cold)
         result["floor_cpu"].append(sum(floor_cpu))
         result["full_cpu"].append(sum(full_cpu))
     return result
@@ -472,15 +496,20 @@ def report_execution(kernels: dict, add, wanted: set) -> None:
         add(f"floor: {n} bare-import kernels, per round (s, median (min-max))", spread(floor_sums, 1))
         add("collection / floor, per round (median (min-max))", spread(ratios), f"<= {COLLECTION_TARGET}",
             statistics.median(ratios) <= COLLECTION_TARGET)
+        cold_sums = [sum(one) for one in kernels["cold"]]
+        if cold_sums:
+            cold_ratios = [c / b for c, b in zip(cold_sums, floor_sums)]
+            add(f"cold (first run after a change: empty cache): the {n} notebooks, per round (s)", spread(cold_sums, 1))
+            add("cold collection / floor, per round (median (min-max))", spread(cold_ratios))
         cpu_ratios = [f / b for f, b in zip(kernels["full_cpu"], kernels["floor_cpu"]) if b]
         if cpu_ratios:
             add("CPU seconds (kernel + nbclient): collection / floor, per round (median (min-max))",
                 f"{spread(kernels['full_cpu'], 1)} / {spread(kernels['floor_cpu'], 1)} = {spread(cpu_ratios)}")
         for stem, times in kernels["per_notebook"].items():
             extra = [f - b for f, b in zip(times["full"], times["floor"])]
-            add(f"    {stem}: lesson kernel / its floor kernel / difference (s, medians)",
+            add(f"    {stem}: lesson kernel / its floor kernel / difference / cold (s, medians)",
                 f"{statistics.median(times['full']):.2f} / {statistics.median(times['floor']):.2f} / "
-                f"{statistics.median(extra):+.2f}")
+                f"{statistics.median(extra):+.2f} / {statistics.median(times['cold']):.2f}")
     if "setup" in wanted:
         setups = [t for one in kernels["setup"] for t in one]
         floor_med = statistics.median(floors)

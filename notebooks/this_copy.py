@@ -61,11 +61,21 @@ def setup() -> None:
 
 def __getattr__(name: str):
     """``from this_copy import surgery``: the course module ``helpers.surgery``,
-    with the notebook prepared first (once)."""
+    with the notebook prepared first (once).
+
+    In a notebook its functions replay what they showed in an earlier kernel
+    while the collection is unchanged (``helpers.replay``); elsewhere, or with
+    ``SPINE_CACHE_DIR=off``, it is the module itself.
+    """
     if name.startswith("_"):
         raise AttributeError(name)
     try:
-        module = importlib.import_module(f"helpers.{name}")
+        try:
+            from helpers.replay import tool
+        except ImportError:  # installed helpers older than the replay: the module itself
+            module = importlib.import_module(f"helpers.{name}")
+        else:
+            module = tool(name)
     except ModuleNotFoundError as error:
         if error.name != f"helpers.{name}":
             raise

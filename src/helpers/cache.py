@@ -1,10 +1,11 @@
-"""Where the helpers keep work between kernels: validated data, compiled templates.
+"""Where the helpers keep work between kernels: validated data, compiled templates, lesson outputs.
 
-Every lesson kernel used to validate the same tables and compile the same
-Jinja2 templates again.  Both results depend only on bytes that can be hashed
-(the data folder's files, the template sources) and on the code that made
-them, so they are stored once in a cache folder and reused by the next kernel
-while those bytes are unchanged.  A change to any file makes a new key, so a
+Every lesson kernel used to validate the same tables, compile the same
+Jinja2 templates and build the same charts and tables again.  These results
+depend only on bytes that can be hashed (the data folder's files, the
+template sources) and on the code that made them, so they are stored once in
+a cache folder and reused by the next kernel while those bytes are
+unchanged (the outputs: :mod:`helpers.replay`).  A change to any file makes a new key, so a
 stale entry is never read; entries are small, and old ones are pruned.
 
 The folder is ``$SPINE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME`` (or
@@ -24,7 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["CACHE_DIR_ENV", "cache_dir", "code_fingerprint", "read_pickle", "write_pickle", "prune"]
+__all__ = ["CACHE_DIR_ENV", "cache_dir", "code_fingerprint", "tree_fingerprint", "read_pickle", "write_pickle",
+           "prune"]
 
 #: Environment variable naming the cache folder (``off`` disables caching).
 CACHE_DIR_ENV = "SPINE_CACHE_DIR"
@@ -68,6 +70,20 @@ def code_fingerprint(*modules: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def tree_fingerprint(folder: Path | str) -> str:
+    """A hash of every file under ``folder``: its path inside the folder and its bytes.
+
+    Every file counts (a table, schema or template added later too), except
+    Python's ``__pycache__``.  Raises ``OSError`` if a file cannot be read.
+    """
+    root = Path(folder)
+    digest = hashlib.sha1()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def read_pickle(path: Path) -> object | None:
     """What :func:`write_pickle` stored at ``path``, or ``None`` if missing or unreadable."""
     try:
@@ -94,13 +110,18 @@ def write_pickle(path: Path, value: object) -> None:
 
 
 def prune(folder: Path, pattern: str, keep: int) -> None:
-    """Delete all but the ``keep`` most recently used files matching ``pattern`` in ``folder``."""
+    """Delete all but the ``keep`` most recently used files (or folders) matching ``pattern`` in ``folder``."""
+    import shutil
+
     try:
         entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
     for old in entries[keep:]:
         try:
-            old.unlink()
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
         except OSError:
             pass

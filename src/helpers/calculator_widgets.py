@@ -536,9 +536,9 @@ def calculator(name: str):
     """
     if name not in _BUILDERS:
         raise InputError(f"unknown calculator {name!r}; choose from {', '.join(_BUILDERS)}")
-    from helpers.explorer import LiveWithStaticFace
+    from helpers.explorer import LiveWithStaticFace, deferred_face
     from helpers.lesson import cite
 
     build, title, _reference = _BUILDERS[name]
     cite(calc.CALCULATOR_SOURCES[name])  # so the notebook's reference list includes them
-    return LiveWithStaticFace(build(), static_face(name), title)
+    return LiveWithStaticFace(build(), deferred_face(lambda: static_face(name)), title)

@@ -385,14 +385,14 @@ def case_explorer():
     import ipywidgets as widgets
     from helpers.controls import fit
 
-    from helpers.explorer import Explorer
+    from helpers.explorer import Explorer, deferred_face
 
     choices = case_choices()
     case = widgets.Dropdown(options=choices, value=choices[0][1], description="Case",
                             style={"description_width": "initial"}, layout=fit())
     stage = widgets.Dropdown(options=[(STAGE_LABELS[s], s) for s in STAGES], value=STAGES[0],
                              description="Stage", style={"description_width": "initial"})
-    return Explorer({"case": case, "stage": stage}, stage_view, static_face=all_cases_html(),
+    return Explorer({"case": case, "stage": stage}, stage_view, static_face=deferred_face(all_cases_html),
                     title="Case explorer")
 
 

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from helpers import claims, data
 from helpers.errors import InputError
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
@@ -421,11 +421,15 @@ def cycle_explorer(route: str = "intravenous", day: int = 9) -> Explorer:
     day_control = widgets.IntSlider(value=day, min=CYCLE_DAYS[0], max=CYCLE_DAYS[1], step=1,
                                     continuous_update=False, description="Day after the dose",
                                     style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
-    phase_table = phases()
-    options = [(plotly_safe(str(p.label)), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
-    active = list(phase_table["id"]).index(phase_for_day(day))
-    static = with_menu(options, title="Illustrative neutrophil course through one cycle (not a specific drug)",
-                       menu_label="Phase", active=active)
+
+    def static_face():
+        phase_table = phases()
+        options = [(plotly_safe(str(p.label)), cycle_chart(str(p.id))) for p in phase_table.itertuples(index=False)]
+        active = list(phase_table["id"]).index(phase_for_day(day))
+        return with_menu(options, title="Illustrative neutrophil course through one cycle (not a specific drug)",
+                         menu_label="Phase", active=active)
+
+    static = deferred_face(static_face)
     return Explorer({"route": route_control, "day": day_control}, cycle_view, static_face=static,
                     title="Cycle explorer: what the nurse checks on each day")
 

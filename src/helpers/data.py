@@ -48,7 +48,8 @@ from helpers.errors import DataError
 
 __all__ = [
     "DATA_DIR_ENV", "TEACHING_ORDER", "ORDINAL_FIELDS", "ROLE_LABELS",
-    "REGISTER_TABLES", "data_dir", "names", "load", "text_fields", "clear_cache", "cached_join", "read_checked_json",
+    "REGISTER_TABLES", "data_dir", "data_fingerprint", "names", "load", "text_fields", "clear_cache", "cached_join",
+    "read_checked_json",
     "modality_overview", "scenario_plan", "side_effects_with_care", "side_effect_matrix",
     "cite", "sources_in", "superseded_without_reason",
 ]
@@ -228,11 +229,14 @@ def clear_cache() -> None:
     _load_resolved.cache_clear()
     _checked_load.cache_clear()
     _snapshots.clear()
+    _fingerprints.clear()
     _JOINS.clear()
     import sys
 
     if "helpers.claims" in sys.modules:
         sys.modules["helpers.claims"].clear_cache()
+    if "helpers.replay" in sys.modules:
+        sys.modules["helpers.replay"].clear()
 
 
 def load(name: str) -> pd.DataFrame:
@@ -646,6 +650,23 @@ _snapshots: dict[str, dict[str, bytes] | None] = {}
 _checked_load = _load  # the loader above: reads and checks one table
 
 
+_fingerprints: dict[str, str] = {}
+
+
+def data_fingerprint(folder: str) -> str:
+    """A hash of every file of the data folder (:func:`helpers.cache.tree_fingerprint`), once per folder.
+
+    Worked out once per process, like the tables themselves: what a kernel
+    shows comes from the files as they were when it first loaded them, until
+    :func:`clear_cache`.
+    """
+    if folder not in _fingerprints:
+        from helpers.cache import tree_fingerprint
+
+        _fingerprints[folder] = tree_fingerprint(folder)
+    return _fingerprints[folder]
+
+
 def _snapshot_key(folder: str) -> str:
     import hashlib
     import sys
@@ -654,12 +675,9 @@ def _snapshot_key(folder: str) -> str:
 
     from helpers.cache import code_fingerprint
 
-    root = Path(folder)
     digest = hashlib.sha1(f"{code_fingerprint()} pandas {pd.__version__} numpy {np.__version__} "
                           f"pickle {sys.version_info[:2]}".encode())
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes())
+    digest.update(data_fingerprint(folder).encode())
     return digest.hexdigest()
 
 

@@ -27,18 +27,24 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
-from plotly.basedatatypes import BaseFigure
 
-from helpers import plotting
 from helpers.errors import FriendlyError
 
 Render = Callable[..., Any]
 _TAGS = re.compile(r"<[^>]+>")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def _is_figure(item: Any) -> bool:
+    """A plotly figure?  (Without importing plotly's figure machinery where no figure was ever built.)"""
+    module = sys.modules.get("plotly.basedatatypes")
+    return module is not None and isinstance(item, module.BaseFigure)
 
 
 def message_html(text: str, kind: str = "warning") -> str:
@@ -56,7 +62,9 @@ def display_bundle(item: Any) -> dict:
     """
     if isinstance(item, str):
         return {"text/html": item, "text/plain": html.unescape(_TAGS.sub(" ", item)).strip()}
-    if isinstance(item, BaseFigure):
+    if _is_figure(item):
+        from helpers import plotting
+
         # Never item._repr_mimebundle_(): it would load plotly's renderers.
         title = item.layout.title.text or "untitled"
         return {**plotting.mimebundle(item), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
@@ -72,7 +80,9 @@ def display_bundle(item: Any) -> dict:
 def live_bundle(item: Any, chart_key: str) -> dict:
     """Like :func:`display_bundle`, but a figure updates the explorer's chart
     in place (``chart_key``) instead of being rebuilt by the browser."""
-    if isinstance(item, BaseFigure):
+    if _is_figure(item):
+        from helpers import plotting
+
         title = item.layout.title.text or "untitled"
         return {**plotting.live_bundle(item, chart_key), "text/plain": f"Chart: {_TAGS.sub(' ', title)}"}
     return display_bundle(item)
@@ -92,17 +102,18 @@ def static_faces(static_face: Any, title: str) -> dict:
     pages (nbviewer, nbconvert, handouts: ``templates/review_status.html.j2``)
     and JupyterLab, which drops that style from a stored output, shows.
     """
+    from helpers.plotting import PLOTLY_MIME
     from helpers.render import macro
 
     data = display_bundle(static_face)
-    if plotting.PLOTLY_MIME in data:
-        face = dict(data[plotting.PLOTLY_MIME])
+    if PLOTLY_MIME in data:
+        face = dict(data[PLOTLY_MIME])
         layout = dict(face.get("layout") or {})
         heading = dict(layout.get("title") or {})
         heading["text"] = RUN_HINT + "<br>" + str(heading.get("text") or "")
         layout["title"] = heading
         face["layout"] = layout
-        data[plotting.PLOTLY_MIME] = face
+        data[PLOTLY_MIME] = face
     if "text/html" in data:
         # both are markup: joined as strings (Markup + str would escape the str)
         data["text/html"] = str(macro("_macros.html.j2", "live_only_hint", RUN_HINT)) + str(data["text/html"])
@@ -115,14 +126,79 @@ def _output_items(shown: Any, key: str) -> tuple[dict, ...]:
     # The chart a control drives sits right under the controls, so a change is seen where
     # it is made (at 1366 x 768 a summary or table above it pushed it a screen down);
     # what explains it follows.  The order is otherwise kept.
-    items = [i for i in items if isinstance(i, BaseFigure)] + [i for i in items if not isinstance(i, BaseFigure)]
+    items = [i for i in items if _is_figure(i)] + [i for i in items if not _is_figure(i)]
     return tuple(
         {"output_type": "display_data", "data": live_bundle(item, f"{key}-{index}"), "metadata": {}}
         for index, item in enumerate(items)
     )
 
 
-class Explorer:
+class _Deferred:
+    """A static face not built yet: the lesson output cache holds what it shows (:func:`deferred_face`)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+
+def deferred_face(build: Callable[[], Any]) -> Any:
+    """The static face ``build()`` makes, for a live view: built now, as before, unless the lesson
+    output cache (:mod:`helpers.replay`) is rebuilding this view and already holds what that face shows.
+
+    A builder writes ``static_face=deferred_face(all_cases_html)`` where it wrote
+    ``static_face=all_cases_html()``: the face is built at the same point (so
+    its sources are cited in the same order), except when it is not needed.
+    """
+    from helpers.replay import deferring
+
+    return _Deferred(build) if deferring() else build()
+
+
+class _StaticFaces:
+    """The stored faces of a live view (its static face with the invitation to run the cell) and its widget."""
+
+    widget: widgets.Widget
+    title: str
+    _static_face: Any
+    _first_faces: tuple | None = None
+
+    @property
+    def static_face(self) -> Any:
+        """What a reader without a kernel sees (a figure, a table, HTML)."""
+        face = self._static_face
+        if isinstance(face, _Deferred):
+            from helpers.replay import quiet
+
+            with quiet():  # built again only to be looked at: not shown, so not cited
+                face = self._static_face = face.build()
+        return face
+
+    @static_face.setter
+    def static_face(self, face: Any) -> None:
+        self._static_face = face
+
+    def static_bundle(self) -> dict:
+        """The stored faces: everything the display shows but the live widget view."""
+        return static_faces(self.static_face, self.title)
+
+    def first_faces(self, faces: dict, before: Any, after: Any) -> None:
+        """What the next display shows as its stored faces (computed or replayed by helpers.replay),
+        if the kernel is then still in the state ``before`` they were made in; ``after`` is the
+        state displaying them left (:func:`helpers.replay.displayed_first`)."""
+        self._first_faces = (dict(faces), before, after)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        first, self._first_faces = self._first_faces, None
+        if first is not None:
+            from helpers.replay import displayed_first
+
+            data = dict(first[0]) if displayed_first(first[1], first[2]) else self.static_bundle()
+        else:
+            data = self.static_bundle()
+        data[WIDGET_MIME] = self.widget._repr_mimebundle_()[WIDGET_MIME]
+        return data
+
+
+class Explorer(_StaticFaces):
     """Controls + a pure render function + a static face.
 
     Parameters
@@ -134,7 +210,8 @@ class Explorer:
         a figure, a DataFrame, an HTML string, or a list of these.
     static_face:
         What a reader without a kernel sees: a plotly figure (ideally with a
-        dropdown menu over the same choices) or an HTML string or DataFrame.
+        dropdown menu over the same choices) or an HTML string or DataFrame;
+        a builder passes ``deferred_face(build)``.
     title:
         Short plain-text name, used as the text/plain face.
     """
@@ -165,7 +242,12 @@ class Explorer:
         )
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.refresh()
+        from helpers.replay import deferring, explorer_made
+
+        if deferring():  # rebuilt by the lesson output cache, which holds what it shows first
+            explorer_made(self)
+        else:
+            self.refresh()
 
     @property
     def values(self) -> dict[str, Any]:
@@ -185,16 +267,25 @@ class Explorer:
     def _on_change(self, _change: dict) -> None:
         self.refresh()
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = static_faces(self.static_face, self.title)
-        widget_bundle = self.widget._repr_mimebundle_()
-        data["application/vnd.jupyter.widget-view+json"] = widget_bundle[
-            "application/vnd.jupyter.widget-view+json"
-        ]
-        return data
+    #: Stands for :attr:`key` (random per explorer) in a stored first view.
+    KEY_MARK = "spine-explorer-KEY"
+
+    def first_view(self) -> dict:
+        """What the explorer shows now (message and outputs), its key replaced by :data:`KEY_MARK`."""
+        import json
+
+        outputs = json.dumps(list(self.output.outputs)).replace(self.key, self.KEY_MARK)
+        return {"message": self.message.value, "outputs": outputs}
+
+    def show_first_view(self, view: dict) -> None:
+        """Show a view :meth:`first_view` stored (for the same control values), as :meth:`refresh` would."""
+        import json
+
+        self.message.value = view["message"]
+        self.output.outputs = tuple(json.loads(view["outputs"].replace(self.KEY_MARK, self.key)))
 
 
-class LiveWithStaticFace:
+class LiveWithStaticFace(_StaticFaces):
     """Any ready-made widget, displayed with a static face for kernel-less pages.
 
     Same three faces as :class:`Explorer`; use it when the widget already
@@ -205,10 +296,3 @@ class LiveWithStaticFace:
         self.widget = widget
         self.static_face = static_face
         self.title = title
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = static_faces(self.static_face, self.title)
-        data["application/vnd.jupyter.widget-view+json"] = self.widget._repr_mimebundle_()[
-            "application/vnd.jupyter.widget-view+json"
-        ]
-        return data

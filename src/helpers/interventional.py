@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from helpers import data
 from helpers.errors import InputError
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
@@ -352,5 +352,5 @@ def procedure_explorer() -> Explorer:
     choices = procedure_choices()
     dropdown = widgets.Dropdown(options=choices, value="vertebroplasty", description="Procedure",
                                 style={"description_width": "initial"}, layout=fit())
-    static = all_procedures_view()
+    static = deferred_face(all_procedures_view)
     return Explorer({"procedure": dropdown}, procedure_view, static_face=static, title="Procedure explorer")

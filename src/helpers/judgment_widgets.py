@@ -35,7 +35,7 @@ from helpers import judgment
 from helpers import judgment_static as static
 from helpers.controls import LABEL_STYLE, fit
 from helpers.errors import FriendlyError
-from helpers.explorer import LiveWithStaticFace, display_bundle, message_html
+from helpers.explorer import LiveWithStaticFace, deferred_face, display_bundle, message_html
 from helpers.judgment import Item
 from helpers.render import macro
 
@@ -397,7 +397,7 @@ def _now():
 
 def case_view(case_id: str) -> LiveWithStaticFace:
     """A case to work through: live in a running notebook, written out with folded answers on a static page."""
-    face = static.case_static(case_id)
+    face = deferred_face(lambda: static.case_static(case_id))
     runner = CaseRunner(case_id)
     return LiveWithStaticFace(runner.widget, face, f"Case {judgment.load_case(case_id).label}")
 
@@ -434,6 +434,6 @@ def knowledge_question(qualified_id: str) -> LiveWithStaticFace:
 
     button.on_click(check)
     prompt = widgets.HTML(value=str(macro("judgment.html.j2", "question_prompt", question.prompt)))
-    face = quiz.render_question(1, question, cite)
+    face = deferred_face(lambda: quiz.render_question(1, question, cite))
     return LiveWithStaticFace(widgets.VBox([prompt, controls.widget, button, result]), face,
                               f"Question {question.id}")

@@ -21,9 +21,9 @@ import pandas as pd
 
 from helpers.errors import DataError
 from helpers.render import macro
+from helpers.replay import CITED as _cited  # insertion-ordered set of source ids shown so far (kept there: replayed)
 
 SECTIONS = ("nursing_considerations", "patient_teaching", "key_points", "red_flags")
-_cited: dict[str, None] = {}  # insertion-ordered set of source ids shown so far
 
 
 def _split(source_ids: object) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from helpers import data
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
@@ -293,9 +293,9 @@ def scenario_explorer() -> Explorer:
     dropdown = widgets.Dropdown(options=choices, value=choices[1][1] if len(choices) > 1 else choices[0][1],
                                 description="Scenario", style={"description_width": "initial"},
                                 layout=fit())
-    static = with_menu([(title, scenario_chart(sid)) for title, sid in choices],
-                       title="Treatments considered for each scenario", menu_label="Scenario",
-                       active=[sid for _t, sid in choices].index(dropdown.value))
+    static = deferred_face(lambda: with_menu([(title, scenario_chart(sid)) for title, sid in choices],
+                                             title="Treatments considered for each scenario", menu_label="Scenario",
+                                             active=[sid for _t, sid in choices].index(dropdown.value)))
     return Explorer({"scenario": dropdown}, scenario_view, static_face=static, title="Scenario explorer")
 
 
@@ -390,7 +390,7 @@ def comparison_explorer() -> Explorer:
     # checkboxes, not a multiple-selection list: no Ctrl or Cmd to learn, and one line high
     select = CheckboxGroup([(names[m], m) for m in MODALITY_ORDER], value=("surgery", "radiation_therapy"),
                            description="Treatments to compare")
-    return Explorer({"modalities": select}, comparison_view, static_face=side_effect_heatmap(),
+    return Explorer({"modalities": select}, comparison_view, static_face=deferred_face(side_effect_heatmap),
                     title="Treatment comparison")
 
 

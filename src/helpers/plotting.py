@@ -27,7 +27,6 @@ identical outputs.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -35,6 +34,8 @@ import plotly.io as pio
 from plotly.basedatatypes import BaseFigure
 from markupsafe import Markup
 from plotly.offline._plotlyjs_version import __plotlyjs_version__
+
+from helpers.replay import next_figure_number  # a per-kernel counter, kept there (lesson outputs are replayed)
 
 TEMPLATE_NAME = "spine"
 PLOTLYJS_VERSION = __plotlyjs_version__
@@ -83,7 +84,6 @@ MODALITY_SYMBOLS = dict(
     zip(MODALITY_ORDER, ("circle", "square", "diamond", "triangle-up", "star", "hexagon"))
 )
 
-_counter = itertools.count(1)
 # JSON may hold these only inside strings, where the \u escapes mean the
 # same; escaped, no "</script>" or "<!--" in data can end the inline script.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -167,7 +167,7 @@ def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
     payload = script_json(figure)
     if div_id is None:
         digest = hashlib.sha1(str(payload).encode("utf-8")).hexdigest()[:10]
-        div_id = f"spine-fig-{digest}-{next(_counter)}"
+        div_id = f"spine-fig-{digest}-{next_figure_number()}"
     height = layout.get("height") or DEFAULT_HEIGHT
     return str(render("figure.html.j2", div_id=div_id, height=height, figure=payload, bundle_url=PLOTLY_CDN_URL,
                       alt=chart_text(fig_dict), menu=menu))

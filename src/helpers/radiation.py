@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 from helpers import calculators, claims, data
 from helpers.errors import InputError
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
 from helpers.plotting import PALETTE, with_menu
 from helpers.render import escaped_figure, macro
@@ -337,7 +337,7 @@ def fractionation_explorer() -> Explorer:
     alpha_beta = widgets.Dropdown(options=ratios, value=ratios[0][1], description="α/β ratio",
                                   style={"description_width": "initial"}, layout=fit())
     return Explorer({"schedule": schedule, "alpha_beta": alpha_beta}, fractionation_view,
-                    static_face=eqd2_menu_chart(), title="Fractionation explorer")
+                    static_face=deferred_face(eqd2_menu_chart), title="Fractionation explorer")
 
 
 def dose_table():
@@ -586,7 +586,7 @@ def level_explorer() -> Explorer:
     choices = level_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Part of the spine treated",
                                 style={"description_width": "initial"}, layout=fit())
-    return Explorer({"level": dropdown}, level_view, static_face=all_levels_table(),
+    return Explorer({"level": dropdown}, level_view, static_face=deferred_face(all_levels_table),
                     title="Side effects by spinal level")
 
 

@@ -22,7 +22,6 @@ import textwrap
 from functools import cache, wraps
 from pathlib import Path
 
-import jinja2
 import numpy as np
 from markupsafe import Markup
 
@@ -38,22 +37,6 @@ def split_ids(source_ids: object) -> list[str]:
     return []
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja2's file bytecode cache, where a failed read or write is a cache miss, never an error."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged entry: compile again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between kernels (see :mod:`helpers.cache`).
 
@@ -61,7 +44,24 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     folder name adds Jinja2's version and this module's source (which holds
     the environment's settings), so a change to either starts afresh.
     """
+    import jinja2
+
     from helpers.cache import cache_dir, code_fingerprint
+
+    class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+        """Jinja2's file bytecode cache, where a failed read or write is a cache miss, never an error."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
 
     folder = cache_dir("templates", f"jinja2-{jinja2.__version__}-{code_fingerprint('render')}")
     return _QuietBytecodeCache(str(folder), "%s.cache") if folder is not None else None
@@ -75,7 +75,13 @@ def _source_label(source_id: str) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The shared Jinja2 environment (autoescape on for every template)."""
+    """The shared Jinja2 environment (autoescape on for every template).
+
+    Jinja2 is imported here, not with this module: a lesson whose outputs are
+    replayed (:mod:`helpers.replay`) may never render a template.
+    """
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         bytecode_cache=_bytecode_cache(),  # compiling the templates cost each lesson 0.03-0.1 s

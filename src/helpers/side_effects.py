@@ -742,11 +742,11 @@ def mechanism_explorer():
     import ipywidgets as widgets
     from helpers.controls import fit
 
-    from helpers.explorer import Explorer
+    from helpers.explorer import Explorer, deferred_face
 
     names = _modality_names()
     dropdown = widgets.Dropdown(options=[(names[m], m) for m in MODALITY_ORDER], value="chemotherapy",
                                 description="Treatment", style={"description_width": "initial"},
                                 layout=fit())
-    return Explorer({"modality": dropdown}, mechanism_view, static_face=mechanism_overview_table(),
+    return Explorer({"modality": dropdown}, mechanism_view, static_face=deferred_face(mechanism_overview_table),
                     title="Mechanism explorer")

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from helpers import data
 from helpers.errors import DataError, InputError
 from helpers.tables import styled
-from helpers.explorer import Explorer, message_html
+from helpers.explorer import Explorer, deferred_face, message_html
 from helpers.lesson import cite, cite_rows
 from helpers.render import escaped_figure, macro, plotly_wrap
 from helpers.plotting import MODALITY_ORDER, PALETTE
@@ -235,7 +235,7 @@ def care_explorer() -> Explorer:
     start = "rt_lumbar_diarrhoea" if "rt_lumbar_diarrhoea" in [c for _l, c in choices] else choices[0][1]
     dropdown = widgets.Dropdown(options=choices, value=start, description="Side effect",
                                 style={"description_width": "initial"}, layout=fit())
-    return Explorer({"side_effect": dropdown}, care_view, static_face=symptom_care_table(),
+    return Explorer({"side_effect": dropdown}, care_view, static_face=deferred_face(symptom_care_table),
                     title="Supportive care explorer")
 
 

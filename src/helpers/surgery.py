@@ -28,7 +28,7 @@ from plotly.subplots import make_subplots
 from helpers import calculators as calc
 from helpers import data
 from helpers.errors import InputError
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.plotting import PALETTE
@@ -226,7 +226,7 @@ def situation_explorer() -> Explorer:
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value=choices[0][1], description="Surgical situation",
                                 style={"description_width": "initial"}, layout=fit())
-    return Explorer({"situation": dropdown}, situation_view, static_face=all_situations_table(),
+    return Explorer({"situation": dropdown}, situation_view, static_face=deferred_face(all_situations_table),
                     title="Surgical situation explorer")
 
 

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from helpers import claims, data
 from helpers.calculators import HYPERTENSION_LIMITS_NOTE, ctcae_hypertension_grade
 from helpers.errors import InputError
-from helpers.explorer import Explorer
+from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
@@ -349,10 +349,10 @@ def monitoring_explorer() -> Explorer:
     choices = situation_choices()
     dropdown = widgets.Dropdown(options=choices, value="bp_severe", description="Situation",
                                 style={"description_width": "initial"}, layout=fit())
-    static = (macro("_macros.html.j2", "static_intro", "Monitoring explorer",
-                    "on a static page the menu cannot run, so every situation is listed here. "
-                    "Open the notebook live to choose one at a time.")
-              + Markup(all_situations_table()._repr_html_()))
+    static = deferred_face(lambda: macro("_macros.html.j2", "static_intro", "Monitoring explorer",
+                                         "on a static page the menu cannot run, so every situation is listed here. "
+                                         "Open the notebook live to choose one at a time.")
+                           + Markup(all_situations_table()._repr_html_()))
     return Explorer({"situation_id": dropdown}, situation_card, static_face=static, title="Bevacizumab monitoring explorer")
 
 
@@ -497,9 +497,9 @@ def surgery_timing_explorer() -> Explorer:
     slider = widgets.IntSlider(value=21, min=0, max=84, step=1, description="Days from the last dose to surgery",
                                style={"description_width": "initial"}, layout=widgets.Layout(width="40em"),
                                continuous_update=False)
-    static = with_menu([(f"{d} days", surgery_timeline(d)) for d in STATIC_GAPS],
-                       title="Time off bevacizumab around elective surgery", menu_label="Last dose before surgery",
-                       active=STATIC_GAPS.index(21))
+    static = deferred_face(lambda: with_menu([(f"{d} days", surgery_timeline(d)) for d in STATIC_GAPS],
+                                             title="Time off bevacizumab around elective surgery",
+                                             menu_label="Last dose before surgery", active=STATIC_GAPS.index(21)))
     return Explorer({"days": slider}, surgery_timing_view, static_face=static, title="Surgery timing explorer")
 
 
