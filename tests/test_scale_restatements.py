@@ -629,3 +629,47 @@ def test_the_calculators_reference_tables_state_the_published_bands():
     m = re.fullmatch(r"Systolic ≥(\d+) or diastolic ≥(\d+) mm Hg", rows[3])
     assert m and tuple(map(int, m.groups())) == HYPERTENSION_FROM[3], rows[3]
     assert rows[4] == rows[5] == "Not defined by numbers"
+
+
+# -- what the calculator cards (the live widgets' result panels) write in words ---------------------------
+
+
+def _card_text(markup: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+
+
+def card_texts() -> list[tuple[str, str]]:
+    """The sentences of the calculator result cards, as a student reads them after pressing a button."""
+    from helpers import calculator_widgets as widgets
+
+    out = [(f"calculator_widgets.render_anc_result({anc})", _card_text(widgets.render_anc_result(anc)))
+           for anc in (1800, 1200, 700, 300)]
+    out.append(("calculator_widgets.render_hypertension_result(166, 104, 3)",
+                _card_text(widgets.render_hypertension_result(166, 104, 3))))
+    return out
+
+
+def test_what_the_calculator_cards_write_restates_the_published_scales():
+    texts = card_texts()
+    problems = [f"{place}: {problem}" for place, text in texts for problem in problems_in(text)]
+    assert problems == []
+    names = {name for _place, text in texts for name, _s, _p in findings(text)}
+    assert "IDSA fever definition" in names  # the ANC card states the fever rule: it is checked, not skipped
+
+
+@pytest.mark.parametrize("anc, words", [
+    # ASCO/IDSA 2018 (Taplitz et al.): mild 1000 to <1500, moderate 500 to <1000, severe <500 cells/µL.
+    (1800, "No neutropenia: the ANC is 1500/µL or more."),
+    (1200, "Mild neutropenia (1000 to under 1500/µL)"),
+    (700, "Moderate neutropenia (500 to under 1000/µL)"),
+    (300, "Severe neutropenia (under 500/µL)"),
+])
+def test_the_anc_card_names_the_published_band(anc, words):
+    from helpers import calculator_widgets as widgets
+
+    text = _card_text(widgets.render_anc_result(anc))
+    assert words in text
+    # IDSA 2010 (Freifeld et al.): a single oral 38.3 °C or more, or 38.0 °C or more over an hour.
+    assert "a single temperature of 38.3 °C or more, or 38.0 °C or more for over an hour" in text
