@@ -467,3 +467,42 @@ def test_joseph_kidney_injury_is_rechecked_within_days_and_the_distractor_is_fal
     evaluate = next(i for i in case["items"] if i["id"] == "joseph_6_evaluate")
     assert "still higher than before his first dose" not in [t["text"] for t in evaluate["tokens"]]  # true at 90
     assert labs[("D1 09:40", "adjusted_calcium")] < 2.0  # low enough for tingling and cramps
+
+
+# -- each matrix key says what its row's own rationale says (a hand-readable second statement of the key) ----
+
+#: The word each column's rationale uses, as the case authors wrote them ("...: improved.", "Contraindicated: ...").
+_COLUMN_WORDS = {"Improved": "improved", "No change": "no change", "Worse": "worse",
+                 "Indicated": "indicated", "Contraindicated": "contraindicated", "Non-essential": "non-essential"}
+
+
+def _named_columns(rationale: str, columns: list[str]) -> set[int]:
+    text = rationale.lower()
+    named = set()
+    for index, column in enumerate(columns):
+        word = _COLUMN_WORDS[column]
+        # "indicated" inside "contraindicated" is not the Indicated column
+        if re.search(rf"(?<![a-z-]){re.escape(word)}(?![a-z])", text):
+            named.add(index)
+    return named
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_matrix_keys_agree_with_each_rows_rationale(path):
+    checked = 0
+    for item in raw(path)["items"]:
+        if item["type"] != "matrix_single" or not set(item["columns"]) <= set(_COLUMN_WORDS):
+            continue
+        for row, option in enumerate(item["rows"]):
+            named = _named_columns(option["rationale"], item["columns"])
+            assert named == {item["answer"][str(row)]}, (item["id"], row, option["text"], named, item["answer"][str(row)])
+            checked += 1
+    assert checked >= {"sepsis_lena": 6, "mscc_tomas": 5, "bevacizumab_mira": 5}.get(path.stem, 0)
+
+
+def test_lena_trend_key_worked_by_hand():
+    # From her record, 15:10 to 21:00: heart rate 112 -> 92, systolic 98 -> 116, lactate 2.9 -> 1.4, urine 20 -> 45
+    # an hour (all improved); neutrophils the same at 15:50 and 21:00 (no change); glucose 10.4 -> 12.6 (worse).
+    item = next(i for i in raw(ROOT / "data" / "judgment" / "sepsis_lena.json")["items"] if i["id"] == "lena_6_trend")
+    assert item["columns"] == ["Improved", "No change", "Worse"]
+    assert item["answer"] == {"0": 0, "1": 0, "2": 0, "3": 0, "4": 1, "5": 2}

@@ -41,6 +41,12 @@ PUBLISHED = {
     "neutropenic_sepsis_action": ("immediately", ["{{tier:immediately}}", "without waiting"], ["within_24_hours"]),
     # NICE CG151: a temperature higher than 38 °C, or other signs or symptoms of sepsis.
     "neutropenic_sepsis_trigger": (None, ["above 38 °C", "any other sign or symptom of sepsis"], ["38.3", "38.5"]),
+    # Taplitz 2018 (ASCO/IDSA outpatient fever and neutropenia update): the first dose of empirical antibiotics
+    # within 1 hour of triage (NICE CG151: immediately).
+    "nsepsis_antibiotic_target": (None, ["within 1 hour of triage"], ["hours of triage", "minutes"]),
+    # CTCAE v5.0, Alopecia: grade 1 hair loss of <50% of normal, grade 2 >=50%; the term has no grade 3.
+    "chemo_ctcae_alopecia_grades": (None, ["grade 1 is a loss of less than 50%", "grade 2 is 50% or more",
+                                           "there is no grade 3"], []),
 }
 
 

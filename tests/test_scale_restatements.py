@@ -642,3 +642,87 @@ def test_the_calculators_reference_tables_state_the_published_bands():
     m = re.fullmatch(r"Systolic ≥(\d+) or diastolic ≥(\d+) mm Hg", rows[3])
     assert m and tuple(map(int, m.groups())) == HYPERTENSION_FROM[3], rows[3]
     assert rows[4] == rows[5] == "Not defined by numbers"
+
+
+# -- what the calculator cards (the live widgets' result panels) write in words ---------------------------
+
+
+def _card_text(markup: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+
+
+def card_texts() -> list[tuple[str, str]]:
+    """The sentences of the calculator result cards, as a student reads them after pressing a button."""
+    from helpers import calculator_widgets as widgets
+
+    out = [(f"calculator_widgets.render_anc_result({anc})", _card_text(widgets.render_anc_result(anc)))
+           for anc in (1800, 1200, 700, 300)]
+    out.append(("calculator_widgets.render_hypertension_result(166, 104, 3)",
+                _card_text(widgets.render_hypertension_result(166, 104, 3))))
+    return out
+
+
+def test_what_the_calculator_cards_write_restates_the_published_scales():
+    texts = card_texts()
+    problems = [f"{place}: {problem}" for place, text in texts for problem in problems_in(text)]
+    assert problems == []
+    names = {name for _place, text in texts for name, _s, _p in findings(text)}
+    assert "IDSA fever definition" in names  # the ANC card states the fever rule: it is checked, not skipped
+
+
+@pytest.mark.parametrize("anc, words", [
+    # ASCO/IDSA 2018 (Taplitz et al.): mild 1000 to <1500, moderate 500 to <1000, severe <500 cells/µL.
+    (1800, "No neutropenia: the ANC is 1500/µL or more."),
+    (1200, "Mild neutropenia (1000 to under 1500/µL)"),
+    (700, "Moderate neutropenia (500 to under 1000/µL)"),
+    (300, "Severe neutropenia (under 500/µL)"),
+])
+def test_the_anc_card_names_the_published_band(anc, words):
+    from helpers import calculator_widgets as widgets
+
+    text = _card_text(widgets.render_anc_result(anc))
+    assert words in text
+    # IDSA 2010 (Freifeld et al.): a single oral 38.3 °C or more, or 38.0 °C or more over an hour.
+    assert "a single temperature of 38.3 °C or more, or 38.0 °C or more for over an hour" in text
+
+
+# -- BED and EQD2 written as formulas in words ("EQD2 = BED ÷ (1 + 2 ÷ α/β)") --------------------------------
+
+_FORMULA = re.compile(r"\b(BED|EQD2) = ((?:total dose|dose per fraction|α/β|BED|\d+(?:\.\d+)?|[×÷+\-()/ ])+)")
+_WORDS = (("dose per fraction", "d"), ("total dose", "D"), ("α/β", "ab"), ("BED", "B"), ("×", "*"), ("÷", "/"))
+#: Fowler 1989, worked by hand: (D, n, α/β) -> (BED, EQD2).  8 Gy x 1 at 10: 8 x 1.8 = 14.4 and 14.4 / 1.2 = 12;
+#: 20 Gy in 5 at 10: 20 x 1.4 = 28 and 28 / 1.2 = 23.33; 30 Gy in 10 at 2: 30 x 2.5 = 75 and 75 / 2 = 37.5.
+_SCHEDULES = {(8, 1, 10): (14.4, 12.0), (20, 5, 10): (28.0, 28.0 / 1.2), (30, 10, 2): (75.0, 37.5)}
+
+
+def formula_restatements() -> list[tuple[str, str, str]]:
+    """(place, BED or EQD2, the formula in words) for every formula (not worked number) the reader sees."""
+    out = []
+    for place, text in TEXTS:
+        for m in _FORMULA.finditer(text):
+            expression = m[2].strip()
+            while expression.count(")") > expression.count("("):
+                expression = expression[:-1].rstrip()
+            if re.search(r"total dose|dose per fraction|α/β", expression):
+                out.append((place, m[1], expression))
+    return out
+
+
+def test_bed_and_eqd2_formulas_in_words_compute_the_published_values():
+    formulas = formula_restatements()
+    assert {"BED", "EQD2"} <= {kind for _p, kind, _e in formulas}  # 04's formula list is found
+    assert any(p.startswith("notebooks/04_") for p, _k, _e in formulas)
+    problems = []
+    for place, kind, expression in formulas:
+        code = expression
+        for words, symbol in _WORDS:
+            code = code.replace(words, symbol)
+        for (dose, n, ab), (bed, eqd2) in _SCHEDULES.items():
+            value = eval(code, {"__builtins__": {}}, {"D": dose, "d": dose / n, "ab": ab, "B": bed})  # noqa: S307
+            expected = bed if kind == "BED" else eqd2
+            if not math.isclose(value, expected, rel_tol=1e-9):
+                problems.append(f"{place}: {kind} = {expression} gives {value:.4g} for {dose} Gy in {n} at α/β {ab}, "
+                                f"not {expected:.4g}")
+    assert problems == []

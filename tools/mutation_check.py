@@ -69,7 +69,7 @@ from working_copy import checkout_files, copy_checkout  # noqa: E402  (one way t
 DEFAULT_SPECS = ROOT / "tools" / "mutations.toml"
 PYTEST_ARGS = ["-q", "-x", "-p", "no:cacheprovider"]
 # Ignored folders the tests need, linked into the copy rather than copied.
-LINKED = ("tools/plotlyjs/node_modules", "tools/hub/node_modules")
+LINKED = ("tools/plotlyjs/node_modules", "tools/hub/node_modules", "tools/axe/node_modules")
 
 
 @dataclass
