@@ -81,11 +81,16 @@ def stop(hub: subprocess.Popen, marker: str) -> None:
             hub.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass
-    for pid in marked_pids(marker):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    # SIGKILL is delivered asynchronously, and a dying server may still fork a child: kill what carries the marker
+    # until nothing does (or 10 s pass), so the check after this sees only processes that really outlived the test.
+    deadline = time.monotonic() + 10
+    while (pids := marked_pids(marker)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
     if hub.poll() is None:
         hub.kill()
         hub.wait(timeout=10)
