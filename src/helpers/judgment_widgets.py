@@ -54,6 +54,11 @@ def _text(text: str) -> str:
     return str(escape(text))
 
 
+def _part(name: str, /, *args: object) -> str:
+    """A text part of the controls, from ``templates/judgment_widgets.html.j2`` (every value escaped)."""
+    return str(macro("judgment_widgets.html.j2", name, *args))
+
+
 def _dropdown(options: list[tuple[str, int]], label: str) -> widgets.Dropdown:
     return widgets.Dropdown(options=options, value=None, description=label, style=LABEL_STYLE, layout=fit())
 
@@ -72,8 +77,8 @@ class ItemWidget:
     # -- builders, one per item type --------------------------------------------------
 
     def _options_list(self, marker: Callable[[int], str]) -> widgets.HTML:
-        rows = "".join(f"<li><strong>{marker(i)}.</strong> {_text(o.text)}</li>" for i, o in enumerate(self.item.options))
-        return widgets.HTML(value=f'<ul style="list-style:none;padding-left:0.5em;margin:0.2em 0">{rows}</ul>')
+        options = [(marker(i), o.text) for i, o in enumerate(self.item.options)]
+        return widgets.HTML(value=_part("options_list", options))
 
     def _build_multiple_choice(self) -> list[widgets.Widget]:
         radio = widgets.RadioButtons(options=[(LETTERS[i], i) for i in range(len(self.item.options))], value=None,
@@ -109,7 +114,7 @@ class ItemWidget:
 
     def _build_highlight_text(self) -> list[widgets.Widget]:
         passage = widgets.HTML(value=str(macro("judgment.html.j2", "passage", static.item_layout(self.item))))
-        heading = widgets.HTML(value="<p style='margin:0.2em 0'><strong>Tick each numbered part you would highlight:</strong></p>")
+        heading = widgets.HTML(value=_part("heading", ["Tick each numbered part you would highlight:"]))
         return [passage, heading, *self._checkbox_rows(lambda i: str(i + 1), [o.text for o in self.item.options])]
 
     _build_highlight_table = _build_highlight_text
@@ -131,22 +136,18 @@ class ItemWidget:
                      for column in self.item.columns]
             self.cells.append(boxes)
             self.controls.extend(boxes)
-            rows.append(widgets.VBox([_html(f"<strong>{index + 1}.</strong> {_text(option.text)}"),
+            rows.append(widgets.VBox([_html(_part("numbered", index + 1, option.text)),
                                       widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap",
                                                                                 margin="0 0 4px 18px"))]))
         return rows
 
     def _sentence(self) -> widgets.HTML:
-        parts = static.sentence_parts(self.item)
-        body = "".join(f"<strong>[ blank {p['blank']} ]</strong>" if p["blank"] else _text(p["text"]) for p in parts)
-        return widgets.HTML(value=f'<p style="margin:0.3em 0;padding:4px 8px;border-left:4px solid #BBBBBB">{body}</p>')
+        return widgets.HTML(value=_part("sentence", static.sentence_parts(self.item)))
 
     def _build_dropdown_cloze(self) -> list[widgets.Widget]:
         parts: list[widgets.Widget] = [self._sentence()]
         if self.item.shared_tokens:
-            tokens = "".join(f"<li>{_text(o.text)}</li>" for o in self.item.groups[0])
-            parts.append(widgets.HTML(value="<p style='margin:0.2em 0'>Words and phrases (each fills one blank at most):</p>"
-                                            f"<ul style='margin:0.1em 0 0.3em 1.2em;padding:0'>{tokens}</ul>"))
+            parts.append(widgets.HTML(value=_part("tokens", [o.text for o in self.item.groups[0]])))
         for number, group in enumerate(self.item.groups, start=1):
             choice = _dropdown([(o.text, i) for i, o in enumerate(group)], f"Blank {number}")
             self.controls.append(choice)
@@ -158,8 +159,7 @@ class ItemWidget:
     _build_drag_drop_rationale = _build_dropdown_cloze
 
     def _build_dropdown_table(self) -> list[widgets.Widget]:
-        header = widgets.HTML(value=f"<p style='margin:0.2em 0'><strong>{_text(self.item.columns[0])}</strong> and "
-                                    f"<strong>{_text(self.item.columns[1])}</strong>:</p>")
+        header = widgets.HTML(value=_part("heading", self.item.columns[:2], ":"))
         rows: list[widgets.Widget] = [header]
         for number, (label, group) in enumerate(zip(self.item.group_labels, self.item.groups), start=1):
             choice = _dropdown([(o.text, i) for i, o in enumerate(group)], f"{number}.")
@@ -178,7 +178,7 @@ class ItemWidget:
             by_zone.setdefault(zone, []).append(choice)
         columns = []
         for zone in (1, 0, 2):  # actions | condition | parameters, as the bowtie is drawn
-            title = widgets.HTML(value=f"<strong>{_text(self.item.group_labels[zone])}</strong>")
+            title = widgets.HTML(value=_part("title", self.item.group_labels[zone]))
             columns.append(widgets.VBox([title, *by_zone[zone]], layout=widgets.Layout(margin="0 16px 6px 0")))
         return [widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))]
 
