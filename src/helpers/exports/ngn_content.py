@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from helpers import judgment
@@ -158,3 +160,28 @@ def notice(platform: str) -> str:
     notes = PLATFORM_NOTES[platform]
     return str(render("lms_ngn.html.j2", part="notice", notice=NOTICE,
                       notes=[(judgment.TYPE_LABELS[t], text) for t, text in notes.items()]))
+
+
+Writer = Callable[["ExportItem"], list[ET.Element]]
+
+
+def writer_registry() -> tuple[dict[str, Writer], Callable[..., Callable[[Writer], Writer]]]:
+    """A table from NGN item type to the function writing it, and the decorator that fills it.
+
+    Each export format (QTI, Moodle XML) keeps its own table::
+
+        WRITERS, writes = writer_registry()
+
+        @writes("select_all", "select_n")
+        def _choice(entry): ...
+    """
+    writers: dict[str, Writer] = {}
+
+    def writes(*item_types: str) -> Callable[[Writer], Writer]:
+        def register(writer: Writer) -> Writer:
+            for item_type in item_types:
+                writers[item_type] = writer
+            return writer
+        return register
+
+    return writers, writes

@@ -34,7 +34,6 @@ not shuffled (explanations name options by letter).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from markupsafe import Markup
@@ -46,18 +45,9 @@ from helpers.exports import ngn_content as content
 from helpers.exports.moodle import CATEGORY_ROOT, fraction
 from helpers.exports.ngn_content import ExportItem
 
-Writer = Callable[[ExportItem], list[ET.Element]]
 #: NGN item type -> the function writing its Moodle question(s).
-WRITERS: dict[str, Writer] = {}
+WRITERS, writes = content.writer_registry()
 LETTERS = static.LETTERS
-
-
-def writes(*item_types: str) -> Callable[[Writer], Writer]:
-    def register(writer: Writer) -> Writer:
-        for item_type in item_types:
-            WRITERS[item_type] = writer
-        return writer
-    return register
 
 
 def _sub(parent: ET.Element, tag: str, value: str) -> ET.Element:

@@ -27,7 +27,6 @@ they do differently is said in each question and in the quiz description
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from helpers import judgment
@@ -48,18 +47,9 @@ from helpers.exports.qti import (
     to_bytes,
 )
 
-Writer = Callable[[ExportItem], list[ET.Element]]
 #: NGN item type -> the function writing its QTI item(s).
-WRITERS: dict[str, Writer] = {}
+WRITERS, writes = content.writer_registry()
 LETTERS = static.LETTERS
-
-
-def writes(*item_types: str) -> Callable[[Writer], Writer]:
-    def register(writer: Writer) -> Writer:
-        for item_type in item_types:
-            WRITERS[item_type] = writer
-        return writer
-    return register
 
 
 class Case:
