@@ -105,6 +105,46 @@ def test_a_lesson_displays_figures_without_plotlys_renderers_or_their_imports():
     assert modules == "[]", f"imported at lesson time: {modules}"
 
 
+SET_UP_ONLY = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shell.run_cell("from helpers import setup; setup()")
+before = "plotly.basedatatypes" in sys.modules
+shell.run_cell("from helpers import overview; fig = overview.invasiveness_chart()")
+fig = shell.user_ns["fig"]
+print(before, list(fig.layout.template.layout.colorway), fig.layout.template.layout.font.family)
+"""
+
+
+def test_set_up_leaves_plotlys_figure_classes_for_the_first_chart_which_still_gets_the_template():
+    """A replayed lesson builds no figure, so set-up must not load plotly's figure classes (about 50 ms a
+    kernel); the first chart a helper builds afterwards still wears the collection's template."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SET_UP_ONLY], capture_output=True, text=True, check=True)
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("False "), f"set-up loaded plotly's figure classes: {line}"
+    # The Okabe & Ito palette, in the collection's order, and the template's font (plotting._template).
+    assert "['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000']" in line
+    assert line.endswith("Arial, Helvetica, sans-serif")
+
+
+def test_helpers_build_figures_only_through_plottings_builders():
+    """plotting.figure and plotting.subplots register the template first; a bare go.Figure( or
+    make_subplots( in a helper module would draw that chart in plotly's own style when it is the
+    kernel's first."""
+    from pathlib import Path
+
+    folder = Path(plotting.__file__).parent
+    offenders = [f"{path.relative_to(folder)}:{number}"
+                 for path in sorted(folder.rglob("*.py")) if path.name != "plotting.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if re.search(r"\bgo\.Figure\(|make_subplots\(", line)]
+    assert offenders == []
+
+
 def test_stored_figures_use_only_trace_types_of_the_cartesian_bundle():
     from pathlib import Path
 

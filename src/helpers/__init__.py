@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 def setup() -> None:
     """Prepare a notebook: how figures display, plotly template, pandas options.
 
-    Call once, in the notebook's set-up cell.  Safe to call again.
+    Call once, in the notebook's set-up cell.  Safe to call again.  Plotly's
+    figure classes are not loaded here: the template is registered by the
+    first chart built (:func:`helpers.plotting.configure`).
     """
     import pandas as pd
 

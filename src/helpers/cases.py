@@ -28,7 +28,7 @@ from helpers import calculators as calc
 from helpers import data
 from helpers.errors import DataError, InputError
 from helpers.lesson import cite, cite_rows
-from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS
+from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, figure
 from helpers.render import Html, escaped_figure, macro, plotly_wrap
 from helpers.tables import styled
 
@@ -426,7 +426,7 @@ def timeline_chart() -> go.Figure:
     plan = cite_rows(treatments())
     labels = {cid: case_label(cid) for cid in case_ids()}
     names = dict(zip(data.load("modalities")["id"], data.load("modalities")["name"]))
-    fig = go.Figure()
+    fig = figure()
     for modality in MODALITY_ORDER:
         rows = plan[plan["modality_id"] == modality]
         if rows.empty:

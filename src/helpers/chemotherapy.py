@@ -27,7 +27,7 @@ from helpers import claims, data
 from helpers.errors import InputError
 from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
-from helpers.plotting import PALETTE, with_menu
+from helpers.plotting import PALETTE, with_menu, figure
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.tables import Table, styled
 
@@ -156,7 +156,7 @@ def mechanism_chart() -> go.Figure:
     rows = tissues()
     n = len(rows)
     y_of = {i: n - 1 - i for i in range(n)}  # first row at the top
-    fig = go.Figure()
+    fig = figure()
     annotations = []
 
     def box(x, y, text, colour, bold=False):
@@ -280,7 +280,7 @@ def nadir_chart() -> go.Figure:
     """The ILLUSTRATIVE neutrophil course after one dose: the usual pattern and two later-nadir patterns."""
     course = blood_count_course()
     nadir, recovered = _phase(_NADIR_PHASE), _phase(_RECOVERED_PHASE)
-    fig = go.Figure()
+    fig = figure()
     fig.add_trace(_window(nadir["day_min"], nadir["day_max"],
                           f"Usual nadir window: days {nadir['day_min']}–{nadir['day_max']} after the dose",
                           "rgba(86,180,233,0.25)"))
@@ -318,7 +318,7 @@ def cycle_chart(phase_id: str, day: int | None = None) -> go.Figure:
     phase = _phase(phase_id)
     typical = blood_count_course("typical")
     typical = typical[typical["day"] <= CYCLE_DAYS[1]]
-    fig = go.Figure()
+    fig = figure()
     fig.add_trace(_window(phase["day_min"] - 0.5, phase["day_max"] + 0.5, f"{phase['label']} (shaded)",
                           "rgba(230,159,0,0.25)"))
     fig.add_trace(_curve(typical))

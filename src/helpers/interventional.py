@@ -20,7 +20,7 @@ from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
-from helpers.plotting import PALETTE
+from helpers.plotting import PALETTE, figure
 from helpers.tables import styled
 
 # One colour AND one marker symbol per procedure (in data order), so colour is
@@ -96,7 +96,7 @@ def aims_chart() -> go.Figure:
     goals = goals[goals["id"].isin(links["goal_id"])]
     labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
     order = list(labels.values())
-    fig = go.Figure()
+    fig = figure()
     for index, (pid, name) in enumerate(zip(rows["subtype_id"], rows["name"])):
         aims = [labels[g] for g in links.loc[links["subtype_id"] == pid, "goal_id"].astype(str)]
         fig.add_trace(go.Scatter(
@@ -189,7 +189,7 @@ def outcome_chart(study: str) -> go.Figure:
     top_arm = dict(zip(highest["timepoint"].astype(str), highest["arm"].astype(str)))
     measure = str(rows["measure"].iloc[0])
     unit = str(rows["unit"].iloc[0])
-    fig = go.Figure()
+    fig = figure()
     for arm in [a for a in ARM_LABELS if a in set(rows["arm"].astype(str))]:
         part = rows[rows["arm"].astype(str) == arm]
         colour, symbol, dash, _pattern = ARM_STYLES[arm]
@@ -240,7 +240,7 @@ def leakage_chart() -> go.Figure:
     """
     rows = leakage_rows()
     studies = list(dict.fromkeys(rows["study"].astype(str)))
-    fig = go.Figure()
+    fig = figure()
     for arm in dict.fromkeys(rows["arm"].astype(str)):
         colour, _symbol, _dash, pattern = ARM_STYLES[arm]
         arm_rows = rows[rows["arm"].astype(str) == arm]

@@ -431,9 +431,8 @@ def trend_table_html(case: Case, path: Sequence[str], item: Item) -> Markup:
 
 def trend_figure(case: Case, path: Sequence[str], item: Item):
     """The trend item's readings over time: one panel per unit, a line and marker shape per measure."""
-    from plotly.subplots import make_subplots
-
-    from helpers.plotting import PALETTE
+    
+    from helpers.plotting import PALETTE, subplots
     from helpers.render import escape_figure_text
 
     measures = list(item.trend["measures"])
@@ -441,7 +440,7 @@ def trend_figure(case: Case, path: Sequence[str], item: Item):
     units: dict[str, list[str]] = {}
     for measure in measures:
         units.setdefault(_measure_label(measure)[1], []).append(measure)
-    fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    fig = subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.12)
     symbols = ("circle", "square", "diamond", "triangle-up", "x", "star")
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "solid")
     start = min(p["hours"] for p in points) if points else 0

@@ -14,7 +14,7 @@ from helpers import data
 from helpers.explorer import Explorer, deferred_face
 from helpers.side_effects import side_effect_heatmap
 from helpers.lesson import cite_rows
-from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu
+from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, MODALITY_SYMBOLS, with_menu, figure
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from helpers.tables import styled
 
@@ -88,7 +88,7 @@ def invasiveness_chart() -> go.Figure:
     levels = cite_rows(data.load("invasiveness_levels"))
     level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
     names = _names()
-    fig = go.Figure()
+    fig = figure()
     for modality in MODALITY_ORDER:
         rows = subtypes[subtypes["modality_id"] == modality]
         values = rows["invasiveness_level"].astype(int)
@@ -150,7 +150,7 @@ def goals_chart() -> go.Figure:
     goal_labels = dict(zip(goals["id"].astype(str), goals["label"].astype(str)))
     names = _names()
     order = [g for g in goals["id"].astype(str) if g in set(links["goal_id"].astype(str))]
-    fig = go.Figure()
+    fig = figure()
     for modality in MODALITY_ORDER:
         rows = links[links["modality_id"] == modality]
         labels = [goal_labels[g] for g in rows["goal_id"].astype(str)]
@@ -202,7 +202,7 @@ def scenario_chart(scenario_id: str) -> go.Figure:
     plan = cite_rows(data.scenario_plan(scenario_id))
     title = dict((sid, t) for t, sid in scenario_choices())[scenario_id]
     names = _names()
-    fig = go.Figure()
+    fig = figure()
     for step, row in enumerate(plan.itertuples(index=False), start=1):
         modality = row.modality_id
         conditional = str(row.decision) != "usual"
@@ -326,7 +326,7 @@ def _invasiveness_goal_figure(modalities: list[str]) -> go.Figure:
     levels = data.load("invasiveness_levels")
     level_labels = dict(zip(levels["id"].astype(int), levels["label"].astype(str)))
     names = _names()
-    fig = go.Figure()
+    fig = figure()
     plotted: set[str] = set()
     for modality in modalities:
         ids = [i for i in links["subtype_id"].astype(str) if subtypes.loc[i, "modality_id"] == modality]
@@ -407,7 +407,7 @@ def onset_timeline() -> go.Figure:
     effects = cite_rows(data.load("side_effects"))
     names = _names()
     phases = list(ONSET_LABELS)
-    fig = go.Figure()
+    fig = figure()
     for modality in MODALITY_ORDER:
         rows = effects[effects["modality_id"] == modality]
         xs, counts, lists = [], [], []

@@ -10,7 +10,12 @@ Every figure a notebook displays must draw in three places:
 
 :func:`configure` tells IPython how to display a plotly figure: it builds
 both faces itself (:func:`mimebundle`) and never goes through
-``plotly.io.renderers``.  Touching plotly's renderer registry imports
+``plotly.io.renderers``.  It does so by the figure class's name, without
+importing plotly's figure classes: a lesson whose outputs are replayed
+(``helpers.replay``) never builds a figure, and loading those classes and
+registering the collection's template cost each such kernel about 50 ms.
+The helpers build every figure with :func:`figure` or :func:`subplots`,
+which register the template first (:func:`use_template`).  Touching plotly's renderer registry imports
 nbformat -> jsonschema -> rfc3987-syntax, which builds a grammar at import:
 1.5-2 s per kernel on two cores, for nothing a lesson needs.  A student's own
 ``fig.show()`` still uses plotly's renderers and works as plotly documents.
@@ -29,13 +34,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
+import sys
+from typing import TYPE_CHECKING
+
+import plotly.graph_objects as go  # a lazy module: the figure classes load when first used
 import plotly.io as pio
-from plotly.basedatatypes import BaseFigure
 from markupsafe import Markup
 from plotly.offline._plotlyjs_version import __plotlyjs_version__
 
 from helpers.replay import next_figure_number  # a per-kernel counter, kept there (lesson outputs are replayed)
+
+if TYPE_CHECKING:
+    from plotly.basedatatypes import BaseFigure
 
 TEMPLATE_NAME = "spine"
 PLOTLYJS_VERSION = __plotlyjs_version__
@@ -212,24 +222,56 @@ def _display_figure(fig: BaseFigure) -> None:
     display(mimebundle(fig), raw=True)
 
 
+def use_template() -> None:
+    """Make the collection's template plotly's default, if it is not (cheap when it is)."""
+    if TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = _template()
+    if pio.templates.default != TEMPLATE_NAME:
+        pio.templates.default = TEMPLATE_NAME
+
+
+def figure(*args, **kwargs) -> go.Figure:
+    """A new ``go.Figure`` (same arguments) drawn with the collection's template."""
+    use_template()
+    return go.Figure(*args, **kwargs)
+
+
+def subplots(**kwargs) -> go.Figure:
+    """``plotly.subplots.make_subplots`` (same arguments) drawn with the collection's template."""
+    use_template()
+    from plotly.subplots import make_subplots
+
+    return make_subplots(**kwargs)
+
+
 def configure() -> None:
-    """Set the collection's template and let IPython display every figure
-    through :func:`mimebundle` (a bare ``fig`` or ``display(fig)``).
+    """Let IPython display every figure through :func:`mimebundle` (a bare
+    ``fig`` or ``display(fig)``), and use the collection's template.
 
     IPython asks its ``ipython_display_formatter`` before any ``_repr_*_``
     method, and plotly's ``_ipython_display_`` would load the renderers, so
-    the formatter is registered there.  Safe to call more than once, and
-    outside IPython (then only the template is set).
+    the formatter is registered there, by the class's name: plotly's figure
+    classes are not imported for it.  The template is registered now if they
+    are loaded already, else by the first :func:`figure` or :func:`subplots`.
+    Safe to call more than once, and outside IPython (then only the template).
     """
-    pio.templates[TEMPLATE_NAME] = _template()
-    pio.templates.default = TEMPLATE_NAME
+    loaded = sys.modules.get("plotly.basedatatypes")
+    if loaded is not None:
+        use_template()
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
         return
     shell = get_ipython()
-    if shell is not None:
-        shell.display_formatter.ipython_display_formatter.for_type(BaseFigure, _display_figure)
+    if shell is None:
+        if loaded is None:
+            use_template()
+        return
+    formatter = shell.display_formatter.ipython_display_formatter
+    if loaded is not None:
+        formatter.for_type(loaded.BaseFigure, _display_figure)
+    else:
+        formatter.for_type_by_name("plotly.basedatatypes", "BaseFigure", _display_figure)
 
 
 def trace_types(fig_json: dict) -> set[str]:
@@ -285,7 +327,7 @@ def with_menu(
     # their figures were built; copying them into the combined figure skips a
     # second check (``_validate=False``), which cost the explorers' static faces
     # as much as building them.  The menu itself is checked below.
-    combined = go.Figure(layout=options[active][1].layout, _validate=False)
+    combined = figure(layout=options[active][1].layout, _validate=False)
     spans = []
     for _label, fig in options:
         start = len(combined.data)

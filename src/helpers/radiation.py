@@ -28,7 +28,7 @@ from helpers import calculators, claims, data
 from helpers.errors import InputError
 from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
-from helpers.plotting import PALETTE, with_menu
+from helpers.plotting import PALETTE, with_menu, figure
 from helpers.render import escaped_figure, macro
 from helpers.tables import styled
 
@@ -189,7 +189,7 @@ def fraction_map() -> go.Figure:
     """Dose per fraction against number of fractions, one marker per schedule."""
     frame = schedules(10.0)
     limit = nominal_above_gy()
-    fig = go.Figure()
+    fig = figure()
     top = float(frame["dose_per_fraction_gy"].max()) + 2
     fig.add_shape(type="rect", xref="x", yref="y", x0=0, x1=21.5, y0=limit, y1=top,
                   fillcolor="#EEEEEE", line=dict(width=0), layer="below")
@@ -242,7 +242,7 @@ def eqd2_chart(alpha_beta_gy: float, highlight: str | None = None) -> go.Figure:
         _check_schedule(highlight)
     frame = schedules(alpha_beta_gy).sort_values("eqd2_gy", kind="mergesort")
     categories = frame["name"].astype(str).tolist()
-    fig = go.Figure()
+    fig = figure()
     for technique, label in TECHNIQUE_LABELS.items():
         part = frame[frame["technique"].astype(str) == technique]
         if part.empty:

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
-from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL
+from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL, figure
 from helpers.render import escaped_figure, macro, plotly_safe, plotly_wrap
 from helpers.tables import Strong, styled
 
@@ -333,7 +333,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
         name = f"{name} ({', '.join(str(s).replace('_', ' ') for s in subtype_ids)})"
     quantified = rows[rows["incidence_status"].astype(str) == "quantified"].reset_index(drop=True)
     unquantified = rows[rows["incidence_status"].astype(str) != "quantified"]
-    fig = go.Figure()
+    fig = figure()
     points: dict[str, dict[str, list]] = {}
     labels: dict[str, list] = {"x": [], "y": [], "text": [], "position": []}
     for slot, row in quantified.iterrows():
@@ -429,7 +429,7 @@ def onset_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) -> g
     """
     rows = effects(modality_id, subtype_ids)
     name = data.modality_overview().set_index("modality_id").loc[modality_id, "name"]
-    fig = go.Figure()
+    fig = figure()
     _add_phase_traces(
         fig, rows,
         x_of=lambda part, label: [label] * len(part),
@@ -505,7 +505,7 @@ def side_effect_heatmap(modalities: Iterable[str] = MODALITY_ORDER) -> go.Figure
     cite_rows(effects_shown[effects_shown["modality_id"].isin(chosen)])
     names = _modality_names()
     values = counts.to_numpy()
-    fig = go.Figure(
+    fig = figure(
         go.Heatmap(
             z=values,
             x=[names[m].replace(" ", "<br>", 1) for m in counts.columns],
@@ -615,7 +615,7 @@ def onset_days_chart() -> go.Figure:
     """
     rows = onset_rows()
     with_days = rows[rows["days"] != ""]
-    fig = go.Figure()
+    fig = figure()
     patterns = dict(zip(MODALITY_ORDER, ("", "/", "x", ".", "+", "-")))
     for modality in MODALITY_ORDER:
         part = with_days[with_days["modality_id"] == modality]

@@ -26,7 +26,7 @@ from helpers.tables import styled
 from helpers.explorer import Explorer, deferred_face, message_html
 from helpers.lesson import cite, cite_rows
 from helpers.render import escaped_figure, macro, plotly_wrap
-from helpers.plotting import MODALITY_ORDER, PALETTE
+from helpers.plotting import MODALITY_ORDER, PALETTE, figure
 
 # Readable labels for the project's evidence categories (data/README.md explains them).  They name this
 # collection's summary scale, not a guideline's strength words: those are in each row's evidence_note,
@@ -271,7 +271,7 @@ def evidence_chart() -> go.Figure:
         True: (PALETTE[1], "diamond", "varies locally", "Practice varies between centres"),
         False: (PALETTE[0], "circle", "", "No variation noted"),
     }
-    fig = go.Figure()
+    fig = figure()
     for varies in (False, True):
         colour, symbol, text, name = styles[varies]
         part = care[care["practice_varies"] == varies]
@@ -342,7 +342,7 @@ def mscc_signs() -> pd.DataFrame:
 def mscc_signs_chart() -> go.Figure:
     """Each warning sign placed by how early it appears, marked by how fast to act."""
     signs = mscc_signs()
-    fig = go.Figure()
+    fig = figure()
     labels = urgency_labels()
     for urgency in reversed(list(labels)):  # the slower tier first, as the legend reads left to right
         label = labels[urgency]

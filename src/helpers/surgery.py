@@ -23,7 +23,6 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from helpers import calculators as calc
 from helpers import data
@@ -31,7 +30,7 @@ from helpers.errors import InputError
 from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
-from helpers.plotting import PALETTE
+from helpers.plotting import PALETTE, figure, subplots
 from helpers.tables import styled
 
 # -- readable labels for the coded columns (the codes are defined in data/README.md)
@@ -160,7 +159,7 @@ def aims_chart(highlight: str | None = None) -> go.Figure:
     titles = dict((sid, title) for title, sid in situation_choices())
     used_goals = goal_axis_order(links)
     y_order = [_wrap(titles[sid]) for _t, sid in reversed(situation_choices())]
-    fig = go.Figure()
+    fig = figure()
     for aim, style in AIM_STYLE.items():
         part = links[links["aim"].astype(str) == aim]
         chosen = (part["situation_id"] == highlight) if highlight else pd.Series(True, index=part.index)
@@ -332,7 +331,7 @@ def mis_evidence_chart() -> go.Figure:
     keys = list(dict.fromkeys(_group_key(r) for _i, r in rows.iterrows()))
     keys = sorted(keys, key=lambda k: _PANEL_ORDER.index(k) if k in _PANEL_ORDER else len(_PANEL_ORDER))
     counts = [sum(_group_key(r) == k for _i, r in rows.iterrows()) for k in keys]
-    fig = make_subplots(rows=len(keys), cols=1, row_heights=[c + 1 for c in counts], vertical_spacing=0.1)
+    fig = subplots(rows=len(keys), cols=1, row_heights=[c + 1 for c in counts], vertical_spacing=0.1)
     shown: set[str] = set()
     for panel, key in enumerate(keys, start=1):
         part = rows[[_group_key(r) == key for _i, r in rows.iterrows()]]

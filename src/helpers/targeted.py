@@ -31,7 +31,7 @@ from helpers.explorer import Explorer, deferred_face
 from helpers.lesson import cite, cite_rows
 from helpers.render import escaped_figure, macro, plotly_lines, plotly_wrap
 from markupsafe import Markup
-from helpers.plotting import PALETTE, with_menu
+from helpers.plotting import PALETTE, with_menu, figure
 from helpers import side_effects
 from helpers.side_effects import FREQUENCY_LABELS, NOT_QUANTIFIED
 from helpers.tables import styled
@@ -204,7 +204,7 @@ def side_effect_comparison_chart() -> go.Figure:
     scale = []
     for index, colour in enumerate(_LEVEL_COLOURS):
         scale += [[index / steps, colour], [(index + 1) / steps, colour]]
-    fig = go.Figure(
+    fig = figure(
         go.Heatmap(
             z=z,
             x=[label for label, _ in columns],
@@ -442,7 +442,7 @@ def surgery_timeline(days: int) -> go.Figure:
     check = surgery_gap_check(days)
     rules = surgery_rules()
     rule_rows = [_rule_label(rule) for rule in rules.itertuples(index=False)]
-    fig = go.Figure()
+    fig = figure()
     for rule, row in zip(rules.itertuples(index=False), rule_rows):
         sign = -1 if rule.period == "before_surgery" else 1
         colour = _BASIS_COLOURS[str(rule.basis)]
