@@ -213,3 +213,27 @@ def test_a_copy_prunes_only_its_own_old_generations(tmp_path, monkeypatch):
     # four generations per copy (the newest four of mine), and another copy's folder untouched
     assert kept == ["aaaaaaaa-2", "aaaaaaaa-3", "aaaaaaaa-4", "aaaaaaaa-5", "bbbbbbbb-0"]
     assert (mine[-1] / "new.pickle").is_file()
+
+
+KEY_BEFORE_AND_AFTER_IMPORTS = """
+import importlib, importlib.metadata, json
+from helpers import replay
+before = [replay._library_version(name) for name in replay._LIBRARIES]
+for name in replay._LIBRARIES:
+    importlib.import_module(name)
+replay._versions.clear()
+after = [replay._library_version(name) for name in replay._LIBRARIES]
+installed = [f"{name} {importlib.metadata.version(name)}" for name in replay._LIBRARIES]
+print(json.dumps([before, after, installed]))
+"""
+
+
+def test_the_key_names_each_librarys_installed_version_whatever_was_imported_first():
+    """A set-up cell that imports ipywidgets (09) and one that does not (01) must share one generation
+    of entries; the versions are the installed ones (importlib.metadata, read independently)."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", KEY_BEFORE_AND_AFTER_IMPORTS], capture_output=True, text=True,
+                            check=True)
+    before, after, installed = json.loads(result.stdout.strip().splitlines()[-1])
+    assert before == after == installed

@@ -142,19 +142,50 @@ _generation: dict[str, Path | None] = {}
 
 
 def _library_version(name: str) -> str:
-    module = sys.modules.get(name)
-    if module is not None and getattr(module, "__version__", None):
-        return f"{name} {module.__version__}"
-    # Not imported (a replayed lesson never imports jinja2): the package's __init__ names its version.
-    # importlib.metadata would cost a lesson more than the replay saves.
+    """``"plotly 7.1.0"``: the installed version, read from the package's ``.dist-info`` folder name.
+
+    The same text whether or not the library is imported yet, so the key does
+    not depend on which cell ran first (a module's ``__version__`` where
+    imported and a file hash elsewhere made two keys for one collection: a
+    lesson that imports ipywidgets in its set-up cell never shared entries).
+    importlib.metadata would cost a lesson more than the replay saves; one
+    listing of the folder the package sits in does not.
+    """
     import importlib.util
 
     try:
         spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        return f"{name} {hashlib.sha1(Path(origin).read_bytes()).hexdigest()}" if origin else f"{name} ?"
-    except (ImportError, OSError, ValueError):
+    except (ImportError, ValueError):
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
         return f"{name} ?"
+    version = _installed_versions(str(Path(locations[0]).parent)).get(name.lower())
+    if version is not None:
+        return f"{name} {version}"
+    try:  # not installed with pip's metadata (a source checkout): the package's own file
+        return f"{name} {hashlib.sha1(Path(spec.origin).read_bytes()).hexdigest()}"
+    except (OSError, TypeError):
+        return f"{name} ?"
+
+
+def _installed_versions(site: str) -> dict[str, str]:
+    """Lower-case project name -> version, from the ``.dist-info`` folder names in ``site``."""
+    if site not in _versions:
+        found = {}
+        try:
+            entries = sorted(os.listdir(site))
+        except OSError:
+            entries = []
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                project, _, version = entry[: -len(".dist-info")].rpartition("-")
+                found[project.lower().replace("-", "_").replace(".", "_")] = version
+        _versions[site] = found
+    return _versions[site]
+
+
+_versions: dict[str, dict[str, str]] = {}
 
 
 def _outputs_folder() -> Path | None:
