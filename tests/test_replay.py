@@ -45,6 +45,11 @@ LESSON_CELLS = [
     "fig.update_layout(title_text='Changed by the student')\nfig",
     "from this_copy import surgery\nsurgery.situation_explorer()",
     "from this_copy import calculator_widgets\ncalculator_widgets.calculator('sins')",
+    # a calculator's first title and result come from the entry, and its controls still compute
+    "from this_copy import calculator_widgets\nimport hashlib\nbox = calculator_widgets.calculator('anc').widget\n"
+    "print('CALC', hashlib.sha1((box.heading.value + box.note.value + box.result.value).encode()).hexdigest(), "
+    "'ANC' in box.heading.value, 'segmented' in box.note.value, '2,475 cells' in box.result.value)\n"
+    "before = box.result.value\nbox.controls['wbc'].value = 1000.0\nprint('CALCLIVE', box.result.value != before)",
     # a live explorer is real: its controls change what it shows
     "from this_copy import surgery\nimport hashlib, ipywidgets, json\nexplorer = surgery.situation_explorer()\n"
     "first = json.dumps(list(explorer.output.outputs)).replace(explorer.key, 'KEY')\n"
@@ -123,6 +128,8 @@ def test_replayed_lesson_outputs_are_the_computed_ones_byte_for_byte(tmp_path, k
     assert printed(warm, "LIVE") == "LIVE True True"
     assert printed(warm, "FIRST") == printed(computed, "FIRST")  # what the live view shows first
     assert printed(computed, "FIRST").startswith("FIRST 2 ")
+    assert printed(warm, "CALC") == printed(computed, "CALC") and printed(computed, "CALC").endswith(" True True True")
+    assert printed(warm, "CALCLIVE") == "CALCLIVE True"
 
 
 @pytest.mark.notebooks

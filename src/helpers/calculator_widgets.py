@@ -210,22 +210,41 @@ class CalculatorBox(widgets.VBox):
     """A VBox holding a calculator's controls and its result.
 
     ``controls`` maps argument names to input widgets, ``result`` is the HTML
-    result area, and ``update()`` recomputes it from the controls.
+    result area, and ``update()`` recomputes it from the controls.  Rebuilt by
+    the lesson output cache (``helpers.replay``), a calculator shows the title
+    and first result it stored instead of rendering them again
+    (:meth:`first_view`, :meth:`show_first_view`); its controls are live either way.
     """
 
     def __init__(self, title: str, controls: dict[str, widgets.Widget],
-                 compute: Callable[[dict], str], notes: str = "") -> None:
+                 compute: Callable[[dict], str], notes: tuple[str, str] | None = None) -> None:
+        from helpers.replay import deferring, explorer_made
+
         self.controls = controls
         self.result = widgets.HTML()
         self._compute = compute
-        children: list[widgets.Widget] = [widgets.HTML(_view("title", title))]
+        self._title = title
+        self._notes = notes  # (heading, text) of a note under the controls, rendered with the title
+        self.heading = widgets.HTML()
+        self.note = widgets.HTML()
+        children: list[widgets.Widget] = [self.heading]
         children += list(controls.values())
         if notes:
-            children.append(widgets.HTML(notes))
+            children.append(self.note)
         children.append(self.result)
         super().__init__(children=children)
         for control in controls.values():
             control.observe(lambda _change: self.update(), names="value")
+        if deferring():  # rebuilt by the lesson output cache, which holds what it shows first
+            explorer_made(self)
+        else:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Render the title and note, and compute the result."""
+        self.heading.value = _view("title", self._title)
+        if self._notes:
+            self.note.value = _view("note", *self._notes)
         self.update()
 
     def update(self) -> None:
@@ -235,6 +254,16 @@ class CalculatorBox(widgets.VBox):
             self.result.value = self._compute(values)
         except InputError as exc:
             self.result.value = render_error(calc.student_message(exc))
+
+    def first_view(self) -> dict:
+        """What the calculator shows now, before any change: its title, note and result."""
+        return {"title": self.heading.value, "note": self.note.value, "result": self.result.value}
+
+    def show_first_view(self, view: dict) -> None:
+        """Show what :meth:`first_view` stored (for the same, default, control values)."""
+        self.heading.value = view["title"]
+        self.note.value = view["note"]
+        self.result.value = view["result"]
 
 
 def _dropdown(description: str, options: list[tuple[str, object]], value: object) -> widgets.Dropdown:
@@ -337,7 +366,7 @@ def anc_widget() -> CalculatorBox:
         return render_anc_result(value)
 
     return CalculatorBox("Absolute neutrophil count (ANC)", controls, compute,
-                         notes=_view("note", "", "ANC = white count × (segmented % + band %) / 100."))
+                         notes=("", "ANC = white count × (segmented % + band %) / 100."))
 
 
 def ctcae_widget() -> CalculatorBox:
@@ -376,7 +405,7 @@ def hypertension_widget() -> CalculatorBox:
         "systolic": _number(inputs["systolic"], 128),
         "diastolic": _number(inputs["diastolic"], 78),
     }
-    notes = _view("note", "What the numbers cannot capture:", calc.HYPERTENSION_LIMITS_NOTE)
+    notes = ("What the numbers cannot capture:", calc.HYPERTENSION_LIMITS_NOTE)
 
     def compute(v: dict) -> str:
         grade = calc.ctcae_hypertension_grade(v["systolic"], v["diastolic"])
@@ -393,8 +422,8 @@ def bed_widget() -> CalculatorBox:
         "fractions": _number(inputs["fractions"], 1),
         "alpha_beta_gy": _number(inputs["alpha_beta_gy"], 10.0),
     }
-    notes = _view("note", "", "Which α/β? 10 Gy for tumour and fast-reacting tissue; 2 Gy for spinal cord "
-                  "(0.87 Gy is the QUANTEC estimate). Enter the dose in Gy, not cGy.")
+    notes = ("", "Which α/β? 10 Gy for tumour and fast-reacting tissue; 2 Gy for spinal cord "
+             "(0.87 Gy is the QUANTEC estimate). Enter the dose in Gy, not cGy.")
 
     def compute(v: dict) -> str:
         d, n, ab = v["total_dose_gy"], v["fractions"], v["alpha_beta_gy"]

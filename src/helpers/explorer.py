@@ -296,3 +296,7 @@ class LiveWithStaticFace(_StaticFaces):
         self.widget = widget
         self.static_face = static_face
         self.title = title
+
+    def first_view(self) -> dict | None:
+        """The widget's first view, if it can store one (a calculator can: helpers.calculator_widgets)."""
+        return self.widget.first_view() if hasattr(self.widget, "first_view") else None

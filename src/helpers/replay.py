@@ -115,7 +115,8 @@ def _defer_faces():
 
 
 def explorer_made(explorer) -> None:
-    """An explorer made while its live view is rebuilt: its first view comes from the entry (or is computed)."""
+    """An explorer (or a calculator) made while its live view is rebuilt: its first view comes from the
+    entry (or is computed)."""
     _pending.append(explorer)
 
 
@@ -123,7 +124,8 @@ def _first_views(explorers: list, value: object, view: dict | None) -> None:
     """Give each explorer made during a rebuild its first view: the stored one for the returned explorer,
     computed (``refresh``) for any other."""
     for explorer in explorers:
-        if explorer is value and view is not None:
+        # the returned explorer, or the widget a returned live view wraps (a calculator)
+        if view is not None and (explorer is value or explorer is getattr(value, "widget", None)):
             explorer.show_first_view(view)
         else:
             explorer.refresh()
