@@ -229,6 +229,12 @@ class TestExplorer:
                                        '▶ Run this cell (Shift + Enter) for the live controls</p><p>static</p>')
         assert bundle["text/plain"] == "Squares (interactive when the notebook runs)"
 
+    def test_live_view_is_the_one_ipywidgets_itself_offers(self):
+        explorer = self.make()
+        own = explorer.widget._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+        assert explorer._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"] == own
+        assert own["model_id"] == explorer.widget.model_id and own["version_major"] == 2
+
     def test_figure_static_face_keeps_plotly_json(self):
         control = widgets.IntText(value=1, description="Number")
         explorer = Explorer({"n": control}, lambda n: bar(), static_face=bar(), title="t")

@@ -194,8 +194,18 @@ class _StaticFaces:
             data = dict(first[0]) if displayed_first(first[1], first[2]) else self.static_bundle()
         else:
             data = self.static_bundle()
-        data[WIDGET_MIME] = self.widget._repr_mimebundle_()[WIDGET_MIME]
+        data[WIDGET_MIME] = widget_view(self.widget)
         return data
+
+
+def widget_view(widget: widgets.Widget) -> dict:
+    """What JupyterLab needs to draw ``widget``'s live view (the widget-view MIME data, version 2.0).
+
+    The same as ``widget._repr_mimebundle_()[WIDGET_MIME]`` without its plain-text
+    face, which ipywidgets makes by repr-ing every widget in the tree: about 5 ms
+    for a clinical-judgment case of 100 widgets, thrown away here.
+    """
+    return {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
 
 
 class Explorer(_StaticFaces):

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from helpers import judgment
 from helpers import judgment_static as static
@@ -40,12 +42,26 @@ from helpers.judgment import Item
 from helpers.render import macro
 
 LETTERS = static.LETTERS
+# Layouts and styles shared by the many widgets of a case (as ipywidgets' layout guide shares them):
+# every widget given none makes its own Layout and Style models, two more messages to the page each, and a
+# case has about a hundred widgets.  None of these is changed after it is made.
 _ROW = widgets.Layout(align_items="flex-start", margin="1px 0")
 _TEXT = widgets.Layout(flex="1 1 auto", margin="0 0 0 6px")
+_PLAIN = widgets.Layout()
+_TICK = widgets.Layout(width="max-content", flex="0 0 auto")
+_CELL = widgets.Layout(width="max-content", margin="0 12px 0 0")
+_HTML_STYLE = HTMLStyle()
+_TICK_STYLE = CheckboxStyle()
 
 
 def _html(value: str) -> widgets.HTML:
-    return widgets.HTML(value=str(value), layout=_TEXT)
+    """Text beside a control (a row's option)."""
+    return widgets.HTML(value=str(value), layout=_TEXT, style=_HTML_STYLE)
+
+
+def _block(value: str = "") -> widgets.HTML:
+    """A block of HTML on its own line (a heading, a passage, a message area)."""
+    return widgets.HTML(value=str(value), layout=_PLAIN, style=_HTML_STYLE)
 
 
 def _text(text: str) -> str:
@@ -69,7 +85,7 @@ class ItemWidget:
     def __init__(self, item: Item) -> None:
         self.item = item
         self.controls: list[widgets.Widget] = []
-        self.note = widgets.HTML(value="")
+        self.note = _block("")
         builder = getattr(self, f"_build_{item.type}")
         parts = builder()
         self.widget = widgets.VBox([*parts, self.note])
@@ -78,7 +94,7 @@ class ItemWidget:
 
     def _options_list(self, marker: Callable[[int], str]) -> widgets.HTML:
         options = [(marker(i), o.text) for i, o in enumerate(self.item.options)]
-        return widgets.HTML(value=_part("options_list", options))
+        return _block(_part("options_list", options))
 
     def _build_multiple_choice(self) -> list[widgets.Widget]:
         radio = widgets.RadioButtons(options=[(LETTERS[i], i) for i in range(len(self.item.options))], value=None,
@@ -91,7 +107,7 @@ class ItemWidget:
         rows = []
         for index, text in enumerate(texts):
             box = widgets.Checkbox(value=False, description=marker(index), indent=False, tooltip=text,
-                                   layout=widgets.Layout(width="max-content", flex="0 0 auto"))
+                                   layout=_TICK, style=_TICK_STYLE)
             self.controls.append(box)
             rows.append(widgets.HBox([box, _html(_text(text))], layout=_ROW))
         return rows
@@ -113,8 +129,8 @@ class ItemWidget:
             self.note.value = ""
 
     def _build_highlight_text(self) -> list[widgets.Widget]:
-        passage = widgets.HTML(value=str(macro("judgment.html.j2", "passage", static.item_layout(self.item))))
-        heading = widgets.HTML(value=_part("heading", ["Tick each numbered part you would highlight:"]))
+        passage = _block(str(macro("judgment.html.j2", "passage", static.item_layout(self.item))))
+        heading = _block(_part("heading", ["Tick each numbered part you would highlight:"]))
         return [passage, heading, *self._checkbox_rows(lambda i: str(i + 1), [o.text for o in self.item.options])]
 
     _build_highlight_table = _build_highlight_text
@@ -132,7 +148,7 @@ class ItemWidget:
         self.cells: list[list[widgets.Checkbox]] = []
         for index, option in enumerate(self.item.options):
             boxes = [widgets.Checkbox(value=False, description=column, indent=False, tooltip=f"{option.text}: {column}",
-                                      layout=widgets.Layout(width="max-content", margin="0 12px 0 0"))
+                                      layout=_CELL, style=_TICK_STYLE)
                      for column in self.item.columns]
             self.cells.append(boxes)
             self.controls.extend(boxes)
@@ -142,12 +158,12 @@ class ItemWidget:
         return rows
 
     def _sentence(self) -> widgets.HTML:
-        return widgets.HTML(value=_part("sentence", static.sentence_parts(self.item)))
+        return _block(_part("sentence", static.sentence_parts(self.item)))
 
     def _build_dropdown_cloze(self) -> list[widgets.Widget]:
         parts: list[widgets.Widget] = [self._sentence()]
         if self.item.shared_tokens:
-            parts.append(widgets.HTML(value=_part("tokens", [o.text for o in self.item.groups[0]])))
+            parts.append(_block(_part("tokens", [o.text for o in self.item.groups[0]])))
         for number, group in enumerate(self.item.groups, start=1):
             choice = _dropdown([(o.text, i) for i, o in enumerate(group)], f"Blank {number}")
             self.controls.append(choice)
@@ -159,7 +175,7 @@ class ItemWidget:
     _build_drag_drop_rationale = _build_dropdown_cloze
 
     def _build_dropdown_table(self) -> list[widgets.Widget]:
-        header = widgets.HTML(value=_part("heading", self.item.columns[:2], ":"))
+        header = _block(_part("heading", self.item.columns[:2], ":"))
         rows: list[widgets.Widget] = [header]
         for number, (label, group) in enumerate(zip(self.item.group_labels, self.item.groups), start=1):
             choice = _dropdown([(o.text, i) for i, o in enumerate(group)], f"{number}.")
@@ -178,7 +194,7 @@ class ItemWidget:
             by_zone.setdefault(zone, []).append(choice)
         columns = []
         for zone in (1, 0, 2):  # actions | condition | parameters, as the bowtie is drawn
-            title = widgets.HTML(value=_part("title", self.item.group_labels[zone]))
+            title = _block(_part("title", self.item.group_labels[zone]))
             columns.append(widgets.VBox([title, *by_zone[zone]], layout=widgets.Layout(margin="0 16px 6px 0")))
         return [widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))]
 
@@ -233,18 +249,18 @@ class CaseRunner:
 
     def __init__(self, case_id: str) -> None:
         self.case = judgment.load_case(case_id)
-        self.progress = widgets.HTML()
-        self.record = widgets.HTML()
+        self.progress = _block()
+        self.record = _block()
         self.chart = widgets.Output()
-        self.prompt = widgets.HTML()
+        self.prompt = _block()
         self.area = widgets.VBox()
-        self.message = widgets.HTML()
-        self.feedback = widgets.HTML()
-        self.debrief = widgets.HTML()
+        self.message = _block()
+        self.feedback = _block()
+        self.debrief = _block()
         self.learner = widgets.Text(value="", placeholder="your name or student number", layout=fit(min_width="16em"),
                                     description="Name in the file (optional)", style=LABEL_STYLE)
         self.learner.observe(lambda _change: self._show_download(), names="value")
-        self.download = widgets.HTML()
+        self.download = _block()
         self.download_box = widgets.HBox([self.learner, self.download], layout=widgets.Layout(flex_flow="row wrap"))
         self.check_button = widgets.Button(description="Check my answer", button_style="primary", layout=fit())
         self.next_button = widgets.Button(description="Go on", layout=fit())
@@ -421,7 +437,7 @@ def knowledge_question(qualified_id: str) -> LiveWithStaticFace:
                          stem=question.prompt, answer=question.keys(), source_ids=question.source_ids,
                          groups=(tuple(judgment.Option(text, "") for text in question.options),))
     controls = ItemWidget(item)
-    result = widgets.HTML()
+    result = _block()
     button = widgets.Button(description="Check my answer", button_style="primary", layout=fit())
 
     def check(_button=None) -> None:
@@ -433,7 +449,7 @@ def knowledge_question(qualified_id: str) -> LiveWithStaticFace:
         result.value = str(macro("judgment.html.j2", "question_result", points, most, item.rule, question.feedback))
 
     button.on_click(check)
-    prompt = widgets.HTML(value=str(macro("judgment.html.j2", "question_prompt", question.prompt)))
+    prompt = _block(str(macro("judgment.html.j2", "question_prompt", question.prompt)))
     face = deferred_face(lambda: quiz.render_question(1, question, cite))
     return LiveWithStaticFace(widgets.VBox([prompt, controls.widget, button, result]), face,
                               f"Question {question.id}")
