@@ -77,8 +77,9 @@ def invasiveness_scale():
 
 
 def _names() -> dict[str, str]:
-    overview = data.modality_overview()
-    return dict(zip(overview["modality_id"], overview["name"]))
+    """Each treatment's display name (modalities.csv), without the overview's joins."""
+    modalities = data.load("modalities")
+    return dict(zip(modalities["id"], modalities["name"]))
 
 
 @escaped_figure
