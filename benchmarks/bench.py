@@ -12,8 +12,11 @@ collection against its floor, in about two minutes):
    notebook, a bare-import kernel (start, ``import pandas,
    plotly.graph_objects, ipywidgets``, shut down: the floor) and then the
    lesson's kernel (start, every cell, shut down), both timed by the same
-   function with nbclient, as ``make notebooks`` runs them.  Printed as
-   medians with min-max over rounds; target: collection <= 1.3 x floor.
+   function with nbclient, as ``make notebooks`` runs them (with its
+   ``KERNEL_CONFIG``: a kernel that has not exited 0.5 s after its
+   shutdown reply gets SIGTERM, not 2.5 s; the run counts those kernels
+   on each side).  Printed as medians with min-max over rounds; target:
+   collection <= 1.3 x floor.
    These lesson kernels are warm (the cache of helpers.cache holds the
    data snapshot, the templates and every cell's output, as for every
    student after the first); each round also runs every lesson cold, as the
@@ -62,6 +65,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_notebooks import KERNEL_CONFIG  # noqa: E402 - the kernels' shutdown wait, as make notebooks has it
 
 # Appended to a copy of each notebook: finds the explorers and calculators the
 # notebook displayed (IPython keeps each cell's result in Out) and times value
@@ -109,25 +115,29 @@ print("BENCH" + _json.dumps(_times))
 '''
 
 
-def execute(nb: nbformat.NotebookNode, cpu: list | None = None) -> float:
+def execute(nb: nbformat.NotebookNode, cpu: list | None = None, shutdowns: list | None = None) -> float:
     """Seconds for one kernel: start, run every cell, shut down (nbclient, as ``make notebooks`` does).
 
     The floor and the lessons are timed with this one function.  If ``cpu`` is a
     list, the CPU seconds used (the kernel's, read from /proc before it shuts
     down, plus this process's: nbclient's side) are appended to it: a figure
-    that depends far less on the machine's load than the wall time.
+    that depends far less on the machine's load than the wall time.  If
+    ``shutdowns`` is a list, the seconds the shutdown took are appended to it.
     """
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+                            config=KERNEL_CONFIG, resources={"metadata": {"path": str(ROOT / "notebooks")}})
     start, start_cpu = time.perf_counter(), time.process_time()
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         kernel_cpu = _cpu_seconds(getattr(getattr(client.km, "provisioner", None), "process", None))
-    wall = time.perf_counter() - start
+        ran = time.perf_counter()
+    end = time.perf_counter()
     if cpu is not None and kernel_cpu is not None:
         cpu.append(kernel_cpu + time.process_time() - start_cpu)
-    return wall
+    if shutdowns is not None:
+        shutdowns.append(end - ran)
+    return end - start
 
 
 def _cpu_seconds(process) -> float | None:
@@ -197,6 +207,7 @@ def measure_execution(rounds: int, with_setup: bool = False) -> dict:
     snapshot and compiled templates of helpers.cache (made once per change of data/).
     """
     result = {"rounds": rounds, "floor": [], "setup": [], "full": [], "cold": [], "floor_cpu": [], "full_cpu": [],
+              "floor_shutdown": [], "full_shutdown": [],
               "per_notebook": {p.stem: {"floor": [], "full": [], "cold": []} for p in NOTEBOOKS}}
     execute(floor_notebook())  # warm-up: disk caches, byte-compiled modules, the data snapshot
     for path in NOTEBOOKS:
@@ -205,10 +216,10 @@ def measure_execution(rounds: int, with_setup: bool = False) -> dict:
         floor, setup, full, cold, floor_cpu, full_cpu = [], [], [], [], [], []
         with tempfile.TemporaryDirectory(prefix="spine-cold-cache-") as empty:
             for path in NOTEBOOKS:
-                floor.append(execute(floor_notebook(), floor_cpu))
+                floor.append(execute(floor_notebook(), floor_cpu, result["floor_shutdown"]))
                 if with_setup:
                     setup.append(execute(setup_only(path)))
-                full.append(execute(nbformat.read(path, as_version=4), full_cpu))
+                full.append(execute(nbformat.read(path, as_version=4), full_cpu, result["full_shutdown"]))
                 with _environment(SPINE_CACHE_DIR=empty):
                     cold.append(execute(nbformat.read(path, as_version=4)))
                 for name, value in (("floor", floor[-1]), ("full", full[-1]), ("cold", cold[-1])):
@@ -505,6 +516,9 @@ def report_execution(kernels: dict, add, wanted: set) -> None:
         if cpu_ratios:
             add("CPU seconds (kernel + nbclient): collection / floor, per round (median (min-max))",
                 f"{spread(kernels['full_cpu'], 1)} / {spread(kernels['floor_cpu'], 1)} = {spread(cpu_ratios)}")
+        slow = {side: sum(t > 0.4 for t in kernels[f"{side}_shutdown"]) for side in ("floor", "full")}
+        add("kernels slow to shut down (> 0.4 s: ipykernel did not exit; SIGTERM after 0.5 s): floor / lessons",
+            f"{slow['floor']} of {len(kernels['floor_shutdown'])} / {slow['full']} of {len(kernels['full_shutdown'])}")
         for stem, times in kernels["per_notebook"].items():
             extra = [f - b for f, b in zip(times["full"], times["floor"])]
             add(f"    {stem}: lesson kernel / its floor kernel / difference / cold (s, medians)",
