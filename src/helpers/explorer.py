@@ -153,6 +153,25 @@ def deferred_face(build: Callable[[], Any]) -> Any:
     return _Deferred(build) if deferring() else build()
 
 
+def prepare_first_change() -> None:
+    """Load what a live view's first change needs, ahead of it (a replayed kernel built none of it).
+
+    plotly's figure classes and the collection's template, plotly's handling of
+    pandas columns (a small chart built and dropped: it is never displayed, so it
+    numbers no figure and cites nothing), and the templates' engine.  Called by
+    :func:`helpers.replay.when_idle`; the first change of a chart explorer took
+    about 0.12 s without it, the next ones 0.02 s.
+    """
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from helpers.plotting import figure
+    from helpers.render import environment
+
+    figure(go.Scatter(x=pd.Series([0.0]), y=pd.Series([0.0])))
+    environment()
+
+
 class _StaticFaces:
     """The stored faces of a live view (its static face with the invitation to run the cell) and its widget."""
 

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from helpers import cache
 
-__all__ = ["CITED", "next_figure_number", "quiet", "deferring", "tool", "Shown", "ENTRY_VERSION"]
+__all__ = ["CITED", "next_figure_number", "quiet", "deferring", "when_idle", "tool", "Shown", "ENTRY_VERSION"]
 
 #: The sources shown so far in this kernel, in the order first shown (an
 #: insertion-ordered set; :func:`helpers.lesson.cite` writes it).
@@ -129,6 +129,38 @@ def _first_views(explorers: list, value: object, view: dict | None) -> None:
             explorer.show_first_view(view)
         else:
             explorer.refresh()
+
+
+#: Seconds a kernel must have run no cell before work left for idle time runs (:func:`when_idle`).
+IDLE_S = 1.0
+_idle_work: set[str] = set()
+
+
+def when_idle(name: str, work) -> None:
+    """Run ``work()`` once this kernel has run no cell for :data:`IDLE_S` seconds (once per ``name``).
+
+    For work a replayed kernel skipped but a student's first change would need
+    (:func:`helpers.explorer.prepare_first_change`, about 0.1 s): done while
+    the student reads, not in the middle of running the lesson's cells, and not
+    at all by a kernel that is shut down first (the notebook builds).  Nothing
+    happens outside a running kernel.
+    """
+    shell = _shell()
+    loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
+    if loop is None or name in _idle_work:
+        return
+    _idle_work.add(name)
+
+    def check(count: int) -> None:
+        if shell.execution_count != count:  # a cell ran meanwhile: wait for the next quiet second
+            loop.call_later(IDLE_S, check, shell.execution_count)
+            return
+        try:
+            work()
+        except Exception:  # preparation only: the same work, done when needed, reports its own errors
+            pass
+
+    loop.call_later(IDLE_S, check, shell.execution_count)
 
 
 def deferring() -> bool:
@@ -336,6 +368,10 @@ class _Call:
             return None
         _set_state(entry["after"])
         value.first_faces(entry["faces"], entry["after"], entry["shown"])
+        if not {"plotly.basedatatypes", "jinja2"} <= set(sys.modules):  # a first change would load them
+            from helpers.explorer import prepare_first_change
+
+            when_idle("first change", prepare_first_change)
         return value
 
     def _compute(self, shell, path: Path, args: tuple, kwargs: dict):
