@@ -141,26 +141,42 @@ def when_idle(name: str, work) -> None:
 
     For work a replayed kernel skipped but a student's first change would need
     (:func:`helpers.explorer.prepare_first_change`, about 0.1 s): done while
-    the student reads, not in the middle of running the lesson's cells, and not
-    at all by a kernel that is shut down first (the notebook builds).  Nothing
-    happens outside a running kernel.
+    the student reads, not in the middle of running the lesson's cells (each
+    cell that finishes starts the wait again), and not at all by a kernel that
+    is shut down first (the notebook builds).  Nothing happens outside a
+    running kernel.
     """
+    import time
+
     shell = _shell()
     loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
     if loop is None or name in _idle_work:
         return
     _idle_work.add(name)
+    if not _last_cell:
+        _last_cell.append(time.monotonic())
+        shell.events.register("post_run_cell", _cell_ran)
 
-    def check(count: int) -> None:
-        if shell.execution_count != count:  # a cell ran meanwhile: wait for the next quiet second
-            loop.call_later(IDLE_S, check, shell.execution_count)
+    def check() -> None:
+        wait = _last_cell[0] + IDLE_S - time.monotonic()
+        if wait > 0:  # a cell finished less than IDLE_S ago
+            loop.call_later(wait, check)
             return
         try:
             work()
         except Exception:  # preparation only: the same work, done when needed, reports its own errors
             pass
 
-    loop.call_later(IDLE_S, check, shell.execution_count)
+    loop.call_later(IDLE_S, check)
+
+
+_last_cell: list[float] = []  # when the kernel's last cell finished (time.monotonic)
+
+
+def _cell_ran(result=None) -> None:
+    import time
+
+    _last_cell[0] = time.monotonic()
 
 
 def deferring() -> bool:
