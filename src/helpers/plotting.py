@@ -10,15 +10,17 @@ Every figure a notebook displays must draw in three places:
 
 :func:`configure` tells IPython how to display a plotly figure: it builds
 both faces itself (:func:`mimebundle`) and never goes through
-``plotly.io.renderers``.  It does so by the figure class's name, without
-importing plotly's figure classes: a lesson whose outputs are replayed
-(``helpers.replay``) never builds a figure, and loading those classes and
-registering the collection's template cost each such kernel about 50 ms.
-The helpers build every figure with :func:`figure` or :func:`subplots`,
-which register the template first (:func:`use_template`).  Touching plotly's renderer registry imports
+``plotly.io.renderers``.  Touching plotly's renderer registry imports
 nbformat -> jsonschema -> rfc3987-syntax, which builds a grammar at import:
 1.5-2 s per kernel on two cores, for nothing a lesson needs.  A student's own
 ``fig.show()`` still uses plotly's renderers and works as plotly documents.
+
+:func:`configure` registers that by the figure class's name, without
+importing plotly's figure classes: a lesson whose outputs are replayed
+(``helpers.replay``) builds no figure, and loading those classes and
+registering the collection's template cost each such kernel about 50 ms.
+The helpers build every figure with :func:`figure` or :func:`subplots`,
+which register the template first (:func:`use_template`).
 
 The HTML (``templates/figure.html.j2``) loads the *cartesian partial bundle*
 of the plotly.js version this plotly ships (1.5 MB instead of 4.8 MB: it has
@@ -32,9 +34,8 @@ identical outputs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go  # a lazy module: the figure classes load when first used
