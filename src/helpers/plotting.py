@@ -257,16 +257,14 @@ def configure() -> None:
     Safe to call more than once, and outside IPython (then only the template).
     """
     loaded = sys.modules.get("plotly.basedatatypes")
-    if loaded is not None:
-        use_template()
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
-        return
+        get_ipython = lambda: None  # noqa: E731
     shell = get_ipython()
+    if loaded is not None or shell is None:
+        use_template()
     if shell is None:
-        if loaded is None:
-            use_template()
         return
     formatter = shell.display_formatter.ipython_display_formatter
     if loaded is not None:

@@ -27,7 +27,7 @@ from helpers import data
 from helpers.errors import InputError
 from helpers.lesson import cite_rows
 from helpers.plotting import MODALITY_COLOURS, MODALITY_ORDER, PALETTE, SEQUENTIAL, figure
-from helpers.render import escaped_figure, macro, plotly_safe, plotly_wrap
+from helpers.render import escaped_figure, macro, plotly_lines, plotly_safe, plotly_wrap
 from helpers.tables import Strong, styled
 
 # -- how often: the one place the frequency bands are defined -------------------
@@ -387,7 +387,7 @@ def frequency_chart(modality_id: str, subtype_ids: Iterable[str] | None = None) 
                            line=dict(width=0), fillcolor="#F2F2F2" if index % 2 == 0 else "#FFFFFF"))
         rule = band_rule_text(key)
         annotations.append(dict(x=(math.log10(bottom) + math.log10(top)) / 2, xref="x", y=1.0, yref="paper",
-                                yanchor="bottom", showarrow=False, text=f"<b>{label}</b><br>{rule}",
+                                yanchor="bottom", showarrow=False, text="<b>" + plotly_lines(label) + "</b><br>" + plotly_lines(rule),
                                 font=dict(size=12)))
     listed = [str(e) for e in unquantified["effect"]]
     note = wrap_label("Not quantified in the cited sources (not placed on the scale): "

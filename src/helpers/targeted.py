@@ -195,7 +195,7 @@ def side_effect_comparison_chart() -> go.Figure:
             note = getattr(row, f"{key}_note")
             step = _LEVELS.index(level)
             z_row.append(step)
-            hover_row.append(plotly_lines(words) + (f"<br>{side_effects.wrap_label(note, 90)}" if note else ""))
+            hover_row.append("<br>".join([plotly_lines(words)] + ([plotly_wrap(note, 90)] if note else [])))
             annotations.append(dict(x=label, y=row.effect, text=plotly_lines(words), showarrow=False,
                                     font=dict(color=_LEVEL_TEXT[step], size=13)))
         z.append(z_row)
